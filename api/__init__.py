@@ -1,0 +1,1 @@
+"""The FastAPI web service: JSON API, pages and embeds over a `GraphStore`."""

@@ -1,0 +1,1 @@
+"""The `repgraph` command-line tool."""

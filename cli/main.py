@@ -1,0 +1,190 @@
+"""`repgraph`: load data, look at the graph and ask it questions from a terminal.
+
+Entities can be named by id or by name; when a name is not exact, the closest
+match is used and printed, so the answer never silently refers to someone else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+from pydantic import BaseModel
+
+from graph import open_store, queries
+from graph.errors import InvalidData, RepgraphError
+from graph.results import Path as GraphPath
+from graph.search import SearchIndex
+from graph.settings import get_settings
+from graph.store import GraphStore
+from loaders import native
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="repgraph", description=__doc__.splitlines()[0])
+    p.add_argument("--json", action="store_true", help="print results as JSON")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    load = sub.add_parser("load", help="validate and load dataset files or directories")
+    load.add_argument("paths", nargs="+", type=Path)
+    load.add_argument("--replace", action="store_true",
+                      help="make the store hold exactly these records")
+    load.add_argument("--check", action="store_true", help="validate only, write nothing")
+
+    sub.add_parser("stats", help="counts by node kind and relationship type")
+
+    search = sub.add_parser("search", help="find entities by name")
+    search.add_argument("text")
+    search.add_argument("--kind")
+    search.add_argument("--limit", type=int, default=10)
+
+    q = sub.add_parser("query", help="ask the graph a question").add_subparsers(
+        dest="query", required=True)
+    path = q.add_parser("path", help="how are two entities connected?")
+    path.add_argument("source")
+    path.add_argument("target")
+    path.add_argument("--max-hops", type=int)
+    path.add_argument("--all", action="store_true", help="all shortest paths")
+    path.add_argument("--types", help="comma-separated relationship types to follow")
+    path.add_argument("--avoid", help="comma-separated entities to route around")
+    rel = q.add_parser("relatives", help="who was targeted through relatives")
+    rel.add_argument("--target")
+    rel.add_argument("--relative")
+    nb = q.add_parser("neighbours", help="entities around one entity")
+    nb.add_argument("entity")
+    nb.add_argument("--depth", type=int, default=1)
+    nb.add_argument("--limit", type=int, default=50)
+    links = q.add_parser("case-links", help="cases linked to a case")
+    links.add_argument("case")
+    tl = q.add_parser("timeline", help="dated facts of an entity, in order")
+    tl.add_argument("entity")
+
+    serve = sub.add_parser("serve", help="run the web service")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--load", type=Path, nargs="*",
+                       help="load these dataset paths before serving")
+    return p
+
+
+def _resolve(store: GraphStore, index: SearchIndex | None, ref: str) -> str:
+    if store.has_node(ref):
+        return ref
+    index = index or SearchIndex.of(store)
+    node, exact = index.resolve(ref)
+    if not exact:
+        print(f"(taking {ref!r} as {node.name} [{node.id}])", file=sys.stderr)
+    return node.id
+
+
+def _emit(result: object, as_json: bool, text: str) -> None:
+    if as_json:
+        data = ([r.model_dump(mode="json") if isinstance(r, BaseModel) else r for r in result]
+                if isinstance(result, list) else
+                result.model_dump(mode="json") if isinstance(result, BaseModel) else result)
+        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    else:
+        print(text)
+
+
+def _format_path(p: GraphPath) -> str:
+    lines = [f"{p.length} hop(s):", f"  {p.nodes[0].name} [{p.nodes[0].id}]"]
+    for edge, node in zip(p.edges, p.nodes[1:], strict=True):
+        arrow = "->" if edge.target == node.id else "<-"
+        cites = "; ".join(f"{c.source} {c.locator}" for c in edge.citations)
+        lines.append(f"    {arrow} {edge.type} ({cites})")
+        lines.append(f"  {node.name} [{node.id}]")
+    return "\n".join(lines)
+
+
+def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
+    index = None
+    if args.query == "path":
+        src, dst = _resolve(store, index, args.source), _resolve(store, index, args.target)
+        found = queries.paths(store, src, dst, max_hops=args.max_hops,
+                              mode="all" if args.all else "shortest",
+                              types=args.types.split(",") if args.types else None,
+                              avoid=[_resolve(store, index, a) for a in args.avoid.split(",")]
+                              if args.avoid else ())
+        text = "\n\n".join(map(_format_path, found)) or f"no path between {src} and {dst}"
+        _emit(found, args.json, text)
+    elif args.query == "relatives":
+        target = _resolve(store, index, args.target) if args.target else None
+        relative = _resolve(store, index, args.relative) if args.relative else None
+        items = queries.targeted_through_relatives(store, target, relative)
+        text = "\n".join(
+            f"{r.relative.name} ({r.relation or 'relative'}) of {r.target.name}: "
+            f"{', '.join(r.measures)}{' in ' + r.date if r.date else ''} "
+            f"[{'; '.join(c.source + ' ' + c.locator for c in r.citations)}]" for r in items)
+        _emit(items, args.json, text or "no one found")
+    elif args.query == "neighbours":
+        nb = queries.neighbourhood(store, _resolve(store, index, args.entity), depth=args.depth,
+                                   limit=args.limit)
+        text = "\n".join(f"{n.kind:<12} {n.name} [{n.id}]" for n in nb.nodes)
+        if nb.truncated:
+            text += f"\n... {nb.total_nodes - len(nb.nodes)} more"
+        _emit(nb, args.json, text)
+    elif args.query == "case-links":
+        links = queries.case_links(store, _resolve(store, index, args.case))
+        text = "\n".join(f"{lk.case.name} [{lk.case.id}] shares " + "; ".join(
+            f"{cat}: {', '.join(n.name for n in ns)}" for cat, ns in lk.shared.items())
+            for lk in links)
+        _emit(links, args.json, text or "no linked cases")
+    elif args.query == "timeline":
+        entries = queries.timeline(store, _resolve(store, index, args.entity))
+        text = "\n".join(f"{e.date:<10} {e.type:<26} {e.other.name}" for e in entries)
+        _emit(entries, args.json, text or "no dated facts")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    try:
+        if args.command == "serve":
+            from api.server import serve
+
+            serve(settings, host=args.host, port=args.port, preload=args.load)
+            return 0
+        with open_store(settings) as store:
+            if args.command == "load":
+                if args.check:
+                    nodes, edges = native.read_dataset(args.paths, store)
+                    print(f"valid: {len(nodes)} nodes, {len(edges)} edges")
+                    return 0
+                report = native.load(args.paths, store, replace=args.replace)
+                _emit(report, args.json, report.summary())
+            elif args.command == "stats":
+                stats = store.stats()
+                text = "\n".join([
+                    f"backend: {store.backend}", f"nodes: {stats.nodes}", f"edges: {stats.edges}",
+                    f"groups: {stats.groups}", f"restricted: {stats.restricted}", "by kind:",
+                    *(f"  {k:<14} {v}" for k, v in stats.nodes_by_kind.items()),
+                    "by relationship type:",
+                    *(f"  {k:<26} {v}" for k, v in stats.edges_by_type.items())])
+                _emit(stats, args.json, text)
+            elif args.command == "search":
+                from schema.vocabulary import NodeKind
+
+                kind = NodeKind(args.kind) if args.kind else None
+                hits = SearchIndex.of(store).search(args.text, kind=kind, limit=args.limit)
+                rows = [{"id": h.node.id, "kind": h.node.kind.value, "name": h.node.name,
+                         "score": h.score} for h in hits]
+                _emit(rows, args.json, "\n".join(
+                    f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
+                    or "no match")
+            else:
+                _run_query(args, store)
+    except InvalidData as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (RepgraphError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""One exception root for the project, with a few meaningful subclasses.
+
+Errors carry what a person needs to act: the file, line and field of bad data,
+the id that was not found, the two ends of a path that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RepgraphError(Exception):
+    """Root of every error this project raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with input data, located as precisely as the input allows."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class InvalidData(RepgraphError):
+    """Input failed validation; nothing was written. Holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s), nothing was written:\n{lines}")
+
+
+class NodeNotFound(RepgraphError):
+    def __init__(self, node_id: str) -> None:
+        self.node_id = node_id
+        super().__init__(f"no entity with id {node_id!r}")
+
+
+class NoPath(RepgraphError):
+    def __init__(self, source: str, target: str, max_hops: int) -> None:
+        self.source, self.target, self.max_hops = source, target, max_hops
+        super().__init__(f"no path between {source!r} and {target!r} within {max_hops} hops")
+
+
+class LimitExceeded(RepgraphError):
+    """A parameter is above a configured cap (hops, depth, page size)."""
+
+    def __init__(self, parameter: str, value: int, cap: int) -> None:
+        self.parameter, self.value, self.cap = parameter, value, cap
+        super().__init__(f"{parameter}={value} is above the cap of {cap}")
+
+
+class QueryTimeout(RepgraphError):
+    """A query ran past its time limit."""
+
+
+class StoreUnavailable(RepgraphError):
+    """The store cannot be reached or opened (server down, bad credentials, locked files)."""

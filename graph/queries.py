@@ -1,0 +1,198 @@
+"""The questions analysts ask, as plain functions over any `GraphStore`.
+
+Each returns typed results (`graph.results`) carrying the citations of every
+relationship it used. A missing entity raises `NodeNotFound`; a path that does
+not exist is an empty list from `paths`, and `NoPath` from `shortest_path`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from graph.errors import LimitExceeded, NoPath
+from graph.results import (
+    CaseLink,
+    EdgeRef,
+    Measure,
+    Neighbourhood,
+    NodeRef,
+    Path,
+    RelativeTargeting,
+    TimelineEntry,
+)
+from graph.settings import get_settings
+from graph.store import GraphStore, RawPath
+from schema.models import Edge
+from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, RELATIONS, NodeKind
+
+
+def _check_types(types: Iterable[str] | None) -> frozenset[str] | None:
+    if types is None:
+        return None
+    wanted = frozenset(types)
+    unknown = sorted(wanted - RELATIONS.keys())
+    if unknown:
+        raise ValueError(f"unknown relationship types: {', '.join(unknown)}")
+    return wanted or None
+
+
+def _to_paths(store: GraphStore, raw: list[RawPath]) -> list[Path]:
+    ids = {n for p in raw for n in p.nodes}
+    nodes = store.find_nodes(ids)
+    return [
+        Path(length=len(p.edges), nodes=[NodeRef.of(nodes[n]) for n in p.nodes],
+             edges=[EdgeRef.of(e) for e in p.edges])
+        for p in raw
+    ]
+
+
+def paths(store: GraphStore, source: str, target: str, *, max_hops: int | None = None,
+          mode: str = "shortest", types: Iterable[str] | None = None,
+          avoid: Iterable[str] = (), limit: int = 10) -> list[Path]:
+    """Shortest path(s) between two entities, ignoring direction; [] when there is none."""
+    settings = get_settings()
+    hops = settings.default_max_hops if max_hops is None else max_hops
+    if hops > settings.max_hops_cap:
+        raise LimitExceeded("max_hops", hops, settings.max_hops_cap)
+    if hops < 1:
+        raise ValueError("max_hops must be at least 1")
+    if mode not in ("shortest", "all"):
+        raise ValueError("mode must be 'shortest' or 'all'")
+    store.require(source, target)
+    raw = store.find_paths(source, target, max_hops=hops, all_shortest=mode == "all",
+                           types=_check_types(types), avoid=frozenset(avoid),
+                           limit=min(limit, settings.max_paths))
+    return _to_paths(store, raw)
+
+
+def shortest_path(store: GraphStore, source: str, target: str, **options: object) -> Path:
+    """The shortest path, networkx-style: raises `NoPath` when there is none."""
+    found = paths(store, source, target, **options)  # type: ignore[arg-type]
+    if not found:
+        hops = options.get("max_hops") or get_settings().default_max_hops
+        raise NoPath(source, target, int(hops))  # type: ignore[call-overload]
+    return found[0]
+
+
+def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int = 100,
+                  offset: int = 0, types: Iterable[str] | None = None) -> Neighbourhood:
+    """Entities within `depth` hops, breadth first, paged by `offset`/`limit` over nodes."""
+    settings = get_settings()
+    if depth > settings.max_depth:
+        raise LimitExceeded("depth", depth, settings.max_depth)
+    if limit > settings.max_page:
+        raise LimitExceeded("limit", limit, settings.max_page)
+    wanted = _check_types(types)
+    centre = store.get_node(node_id)
+    order = [node_id]
+    seen = {node_id}
+    edges: dict[str, Edge] = {}
+    frontier = [node_id]
+    for _ in range(depth):
+        nxt: list[str] = []
+        for u in frontier:
+            for edge in store.incident_edges(u, wanted):
+                edges[edge.id] = edge
+                other = edge.target if edge.source == u else edge.source
+                if other not in seen:
+                    seen.add(other)
+                    order.append(other)
+                    nxt.append(other)
+        frontier = nxt
+    page = order[offset:offset + limit]
+    keep = set(page) | {node_id}
+    nodes = store.find_nodes(keep)
+    kept_edges = [e for e in edges.values() if e.source in keep and e.target in keep]
+    return Neighbourhood(
+        centre=NodeRef.of(centre), depth=depth,
+        nodes=[NodeRef.of(nodes[i]) for i in order if i in keep],
+        edges=[EdgeRef.of(e) for e in sorted(kept_edges, key=lambda e: e.id)],
+        total_nodes=len(order), offset=offset, truncated=offset + limit < len(order),
+    )
+
+
+def targeted_through_relatives(store: GraphStore, target: str | None = None,
+                               relative: str | None = None) -> list[RelativeTargeting]:
+    """Who was pressured through a relative: the relative, the person aimed at, what and when."""
+    if target is not None:
+        store.require(target)
+    if relative is not None:
+        store.require(relative)
+    found = [
+        e for e in store.iter_edges(["TARGETED_THROUGH_RELATIVE"])
+        if (target is None or e.target == target) and (relative is None or e.source == relative)
+    ]
+    ids = {e.source for e in found} | {e.target for e in found}
+    nodes = store.find_nodes(ids)
+    out: list[RelativeTargeting] = []
+    for edge in found:
+        out.append(RelativeTargeting(
+            relative=NodeRef.of(nodes[edge.source]), target=NodeRef.of(nodes[edge.target]),
+            relation=_relation(store, edge), measures=list(edge.properties.get("measures", [])),
+            date=edge.date, certainty=edge.certainty, citations=edge.citations,
+            related_measures=_measures_against(store, edge.source),
+        ))
+    return sorted(out, key=lambda r: (r.target.name, r.relative.name, r.date or ""))
+
+
+def _relation(store: GraphStore, edge: Edge) -> str | None:
+    """The family relation, from the edge itself or from a FAMILY_OF edge between the two."""
+    if "relation" in edge.properties:
+        return str(edge.properties["relation"])
+    for fam in store.incident_edges(edge.source, ["FAMILY_OF"]):
+        if fam.source == edge.source and fam.target == edge.target:
+            return str(fam.properties["relation"])
+    return None
+
+
+def _measures_against(store: GraphStore, person: str) -> list[Measure]:
+    edges = [e for e in store.incident_edges(person, MEASURE_TYPES) if e.target == person
+             or e.type == "LISTED_ON"]
+    actors = store.find_nodes(e.source for e in edges if e.source != person)
+    out = []
+    for e in edges:
+        by = actors.get(e.source)
+        measures = e.properties.get("measures") or [e.type.lower()]
+        out.append(Measure(type=e.type, measures=list(measures),
+                           by=NodeRef.of(by) if by else None, date=e.date, citations=e.citations))
+    return sorted(out, key=lambda m: (m.date or "", m.type))
+
+
+def case_links(store: GraphStore, case_id: str) -> list[CaseLink]:
+    """Other cases sharing defendants, laws, agencies or organisations with this one."""
+    case = store.get_node(case_id)
+    if case.kind is not NodeKind.CASE:
+        raise ValueError(f"{case_id!r} is a {case.kind}, not a case")
+    shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for edge in store.incident_edges(case_id, CASE_LINK_TYPES):
+        via = edge.target if edge.source == case_id else edge.source
+        category = CASE_LINK_TYPES[edge.type]
+        for other_edge in store.incident_edges(via, CASE_LINK_TYPES):
+            other = other_edge.target if other_edge.source == via else other_edge.source
+            if other in (case_id, via):
+                continue
+            shared[other][category].add(via)
+    candidates = store.find_nodes(shared)
+    cases = {i: n for i, n in candidates.items() if n.kind is NodeKind.CASE}
+    via_nodes = store.find_nodes({v for i in cases for vs in shared[i].values() for v in vs})
+    links = [
+        CaseLink(case=NodeRef.of(cases[i]),
+                 shared={cat: [NodeRef.of(via_nodes[v]) for v in sorted(vs)]
+                         for cat, vs in sorted(shared[i].items())},
+                 strength=sum(len(vs) for vs in shared[i].values()))
+        for i in cases
+    ]
+    return sorted(links, key=lambda link: (-link.strength, link.case.id))
+
+
+def timeline(store: GraphStore, node_id: str) -> list[TimelineEntry]:
+    """The entity's dated relationships, oldest first."""
+    store.require(node_id)
+    dated = [e for e in store.incident_edges(node_id) if e.date]
+    others = store.find_nodes(e.target if e.source == node_id else e.source for e in dated)
+    entries = [
+        TimelineEntry.of(e, node_id, others[e.target if e.source == node_id else e.source])
+        for e in dated
+    ]
+    return sorted(entries, key=lambda t: (t.date, t.type, t.other.id))

@@ -1,0 +1,137 @@
+"""Typed answers of the queries. Every relationship a result uses carries its citations."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from schema.models import Citation, Edge, Node, date_precision
+from schema.vocabulary import Certainty, NodeKind
+
+
+class NodeRef(BaseModel):
+    id: str
+    kind: NodeKind
+    name: str
+    group: bool = False
+    restricted: bool = False
+
+    @classmethod
+    def of(cls, node: Node) -> NodeRef:
+        return cls(id=node.id, kind=node.kind, name=node.name, group=node.group,
+                   restricted=node.restricted)
+
+
+class EdgeRef(BaseModel):
+    id: str
+    type: str
+    source: str
+    target: str
+    directed: bool = True
+    date: str | None = None
+    end: str | None = None
+    certainty: Certainty = Certainty.STATED
+    claimed_by: str | None = None
+    properties: dict[str, object] = Field(default_factory=dict)
+    citations: list[Citation]
+
+    @classmethod
+    def of(cls, edge: Edge) -> EdgeRef:
+        return cls(id=edge.id, type=edge.type, source=edge.source, target=edge.target,
+                   directed=edge.directed, date=edge.date, end=edge.end,
+                   certainty=edge.certainty, claimed_by=edge.claimed_by,
+                   properties=edge.properties, citations=edge.citations)
+
+
+class Path(BaseModel):
+    length: int
+    nodes: list[NodeRef]
+    edges: list[EdgeRef]
+
+
+class Neighbourhood(BaseModel):
+    centre: NodeRef
+    depth: int
+    nodes: list[NodeRef]
+    edges: list[EdgeRef]
+    total_nodes: int
+    offset: int
+    truncated: bool
+
+
+class Measure(BaseModel):
+    """Something done to a relative, with when and where the source says so."""
+
+    type: str
+    measures: list[str]
+    by: NodeRef | None = None
+    date: str | None = None
+    citations: list[Citation]
+
+
+class RelativeTargeting(BaseModel):
+    relative: NodeRef
+    target: NodeRef
+    relation: str | None
+    measures: list[str]
+    date: str | None
+    certainty: Certainty
+    citations: list[Citation]
+    related_measures: list[Measure] = Field(default_factory=list)
+
+
+class CaseLink(BaseModel):
+    case: NodeRef
+    shared: dict[str, list[NodeRef]]
+    strength: int
+
+
+class TimelineEntry(BaseModel):
+    date: str
+    precision: str
+    end: str | None
+    type: str
+    direction: str  # "out" when the entity is the source, "in" when it is the target
+    other: NodeRef
+    properties: dict[str, object]
+    certainty: Certainty
+    citations: list[Citation]
+
+    @classmethod
+    def of(cls, edge: Edge, entity_id: str, other: Node) -> TimelineEntry:
+        assert edge.date is not None
+        return cls(date=edge.date, precision=date_precision(edge.date), end=edge.end,
+                   type=edge.type, direction="out" if edge.source == entity_id else "in",
+                   other=NodeRef.of(other), properties=edge.properties,
+                   certainty=edge.certainty, citations=edge.citations)
+
+
+class Stats(BaseModel):
+    nodes: int
+    edges: int
+    nodes_by_kind: dict[str, int]
+    edges_by_type: dict[str, int]
+    groups: int = 0
+    restricted: int = 0
+
+
+class WriteReport(BaseModel):
+    """What a load did: ids added, ids whose content changed, count unchanged."""
+
+    nodes_added: list[str] = Field(default_factory=list)
+    nodes_changed: list[str] = Field(default_factory=list)
+    edges_added: list[str] = Field(default_factory=list)
+    edges_changed: list[str] = Field(default_factory=list)
+    nodes_removed: list[str] = Field(default_factory=list)
+    edges_removed: list[str] = Field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.nodes_added or self.nodes_changed or self.edges_added
+                    or self.edges_changed or self.nodes_removed or self.edges_removed)
+
+    def summary(self) -> str:
+        return (f"nodes: {len(self.nodes_added)} added, {len(self.nodes_changed)} changed; "
+                f"edges: {len(self.edges_added)} added, {len(self.edges_changed)} changed; "
+                f"{len(self.nodes_removed) + len(self.edges_removed)} removed; "
+                f"{self.unchanged} unchanged")

@@ -1,0 +1,175 @@
+"""The `GraphStore` contract that every backend fulfils, and the merge rules they share.
+
+A backend implements a handful of primitives (atomic upsert, lookups, incident
+edges, bounded path search, counts). Everything else, the queries analysts ask,
+is written once in `graph.queries` on top of these primitives.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from graph.errors import NodeNotFound
+from graph.results import Stats, WriteReport
+from schema.models import Edge, Node, merge_citations
+from schema.vocabulary import NodeKind
+
+
+@dataclass(frozen=True)
+class RawPath:
+    """A path as node ids and the edges between consecutive nodes."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[Edge, ...]
+
+
+def _union(a: list[str], b: list[str]) -> list[str]:
+    return a + [x for x in b if x not in a]
+
+
+def merge_node(old: Node | None, new: Node) -> Node:
+    """Combine a stored node with an incoming one of the same id.
+
+    Names and scalar fields take the incoming value; lists (aliases, roles,
+    status, citations) are unions, so loading a second source adds to what the
+    first one said instead of erasing it, and reloading changes nothing.
+    """
+    if old is None:
+        return new
+    aliases = [a for a in _union(old.aliases, new.aliases) if a != new.name]
+    if old.name != new.name and old.name not in aliases:
+        aliases.append(old.name)
+    return new.model_copy(update={
+        "aliases": aliases,
+        "roles": _union(old.roles, new.roles),
+        "status": _union(old.status, new.status),
+        "properties": {**old.properties, **new.properties},
+        "description": new.description or old.description,
+        "citations": merge_citations(old.citations, new.citations),
+    })
+
+
+def merge_edge(old: Edge | None, new: Edge) -> Edge:
+    if old is None:
+        return new
+    return new.model_copy(update={
+        "properties": {**old.properties, **new.properties},
+        "date": new.date or old.date,
+        "end": new.end or old.end,
+        "claimed_by": new.claimed_by or old.claimed_by,
+        "citations": merge_citations(old.citations, new.citations),
+    })
+
+
+def plan_write(
+    nodes: Sequence[Node], edges: Sequence[Edge],
+    existing_nodes: dict[str, Node], existing_edges: dict[str, Edge],
+) -> tuple[list[Node], list[Edge], WriteReport]:
+    """Work out the merged records to write and what changes, before touching a store."""
+    report = WriteReport()
+    out_nodes: list[Node] = []
+    out_edges: list[Edge] = []
+    for node in nodes:
+        old = existing_nodes.get(node.id)
+        merged = merge_node(old, node)
+        if old is None:
+            report.nodes_added.append(node.id)
+        elif merged != old:
+            report.nodes_changed.append(node.id)
+        else:
+            report.unchanged += 1
+            continue
+        out_nodes.append(merged)
+    for edge in edges:
+        old_e = existing_edges.get(edge.id)
+        merged_e = merge_edge(old_e, edge)
+        if old_e is None:
+            report.edges_added.append(edge.id)
+        elif merged_e != old_e:
+            report.edges_changed.append(edge.id)
+        else:
+            report.unchanged += 1
+            continue
+        out_edges.append(merged_e)
+    return out_nodes, out_edges, report
+
+
+class GraphStore(ABC):
+    """What every backend provides. Writes are all-or-nothing."""
+
+    backend: str = "abstract"
+
+    # -- writing -------------------------------------------------------------
+    @abstractmethod
+    def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
+              replace: bool = False) -> WriteReport:
+        """Upsert validated records atomically: either all of them are stored, or none.
+
+        With `replace`, the store afterwards holds exactly these records, still atomically.
+        """
+
+    # -- reading -------------------------------------------------------------
+    @abstractmethod
+    def find_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes among `ids` that exist, by id."""
+
+    @abstractmethod
+    def find_edges(self, ids: Iterable[str]) -> dict[str, Edge]:
+        """The edges among `ids` that exist, by id."""
+
+    @abstractmethod
+    def iter_nodes(self, kind: NodeKind | None = None) -> Iterator[Node]: ...
+
+    @abstractmethod
+    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]: ...
+
+    @abstractmethod
+    def incident_edges(
+        self, node_id: str, types: Iterable[str] | None = None,
+        offset: int = 0, limit: int | None = None,
+    ) -> list[Edge]:
+        """Edges touching a node in either direction, ordered by edge id, paged."""
+
+    @abstractmethod
+    def degree(self, node_id: str) -> int: ...
+
+    @abstractmethod
+    def find_paths(
+        self, source: str, target: str, *, max_hops: int, all_shortest: bool,
+        types: frozenset[str] | None, avoid: frozenset[str], limit: int,
+    ) -> list[RawPath]:
+        """Shortest paths ignoring direction, at most `max_hops` long, through allowed types only."""
+
+    @abstractmethod
+    def stats(self) -> Stats: ...
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (used by tests and by `repgraph load --replace`)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends need it
+        """Release connections or files."""
+
+    # -- derived -------------------------------------------------------------
+    def get_node(self, node_id: str) -> Node:
+        found = self.find_nodes([node_id]).get(node_id)
+        if found is None:
+            raise NodeNotFound(node_id)
+        return found
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self.find_nodes([node_id])
+
+    def require(self, *node_ids: str) -> None:
+        found = self.find_nodes(node_ids)
+        for node_id in node_ids:
+            if node_id not in found:
+                raise NodeNotFound(node_id)
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

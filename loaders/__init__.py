@@ -1,0 +1,1 @@
+"""Loaders: turn source files into validated, cited records and write them atomically."""

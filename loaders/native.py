@@ -1,0 +1,270 @@
+"""The native dataset format: reviewable YAML (or JSON) files under `data/`.
+
+A file holds `nodes:` and `edges:` lists and names its default `source:`, the
+document its citations refer to. Records are validated one by one, then
+checked against each other and against what the store already holds, and only
+if every check passes is anything written. See `data/README.md` for the format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graph.errors import InvalidData, Problem
+from graph.results import WriteReport
+from graph.store import GraphStore
+from loaders.yamlsource import Lines, YamlSyntaxError, line_of, read_yaml
+from schema.models import Citation, Edge, Node, merge_citations
+from schema.vocabulary import RELATIONS, NodeKind
+
+NODE_FIELDS = {"id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
+               "group", "count", "count_qualifier"}
+EDGE_KEYS = {"type", "from", "to", "key", "date", "end", "certainty", "claimed_by"}
+DATE_KEYS = {"date", "end", "founded", "opened", "died"}
+_CITE = re.compile(r"^(?P<para>front|[0-9]+(?:\.[0-9]+)*)?\s*(?:fn\s*(?P<fn>[0-9]+))?$")
+#: pydantic field names back to the keys a person writes in the file
+_FIELD_TO_KEY = {"citations": "cite", "source": "from", "target": "to"}
+SUFFIXES = {".yaml", ".yml", ".json"}
+
+
+@dataclass
+class Located:
+    """A validated record and where it came from."""
+
+    record: Node | Edge
+    file: str
+    line: int | None
+    cites: list[tuple[Citation, tuple[str | int, ...]]] = field(default_factory=list)
+
+
+@dataclass
+class Batch:
+    nodes: list[Located] = field(default_factory=list)
+    edges: list[Located] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def dataset_files(paths: Iterable[Path]) -> list[Path]:
+    """Files to load: the paths themselves, or the dataset files below directories, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES
+                              and not p.name.startswith(".")))
+        else:
+            out.append(path)
+    return out
+
+
+def _read(path: Path) -> tuple[Any, Lines]:
+    if path.suffix == ".json":
+        try:
+            return json.loads(path.read_text(encoding="utf-8")), {}
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise YamlSyntaxError(getattr(exc, "lineno", None), f"JSON syntax: {exc}") from exc
+    return read_yaml(path)
+
+
+def _field_name(base: str, loc: tuple[str | int, ...]) -> tuple[str, tuple[str | int, ...]]:
+    """A pydantic error location as the key path a person wrote in the file."""
+    parts: list[str | int] = []
+    for i, part in enumerate(loc):
+        if part == "properties" and i == 0:
+            continue
+        parts.append(_FIELD_TO_KEY.get(part, part) if isinstance(part, str) and i == 0 else part)
+    text = base + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in parts)
+    return text, tuple(parts)
+
+
+def _citation(raw: Any, default_source: str | None) -> Citation:
+    if isinstance(raw, int | float):
+        raw = str(raw)
+    if isinstance(raw, str):
+        m = _CITE.match(raw.strip())
+        if not m or not (m["para"] or m["fn"]):
+            raise ValueError(f"{raw!r} is not a citation: write '2.7', '2.7 fn9' or 'front'")
+        if default_source is None:
+            raise ValueError("short citations need a file-level 'source:'")
+        return Citation(source=default_source, paragraph=m["para"],
+                        footnote=int(m["fn"]) if m["fn"] else None)
+    if isinstance(raw, dict):
+        data = {"source": default_source, **{
+            {"para": "paragraph", "fn": "footnote"}.get(k, k): v for k, v in raw.items()}}
+        if isinstance(data.get("paragraph"), int | float):
+            data["paragraph"] = str(data["paragraph"])
+        return Citation.model_validate(data)
+    raise ValueError(f"a citation is text like '2.7 fn9' or a mapping, not {raw!r}")
+
+
+def _split(raw: dict[str, Any], fixed: set[str]) -> dict[str, Any]:
+    data = {k: v for k, v in raw.items() if k in fixed}
+    props = {k: v for k, v in raw.items() if k not in fixed and k != "cite"}
+    for key in DATE_KEYS:
+        for holder in (data, props):
+            if isinstance(holder.get(key), int) and not isinstance(holder.get(key), bool):
+                holder[key] = str(holder[key])
+    if props:
+        data["properties"] = props
+    return data
+
+
+def parse_file(path: Path, batch: Batch) -> None:
+    """Validate one file's records into `batch`, collecting every problem found."""
+    name = str(path)
+    try:
+        doc, lines = _read(path)
+    except YamlSyntaxError as exc:
+        batch.problems.append(Problem(name, exc.line, "", exc.message))
+        return
+    except OSError as exc:
+        batch.problems.append(Problem(name, None, "", f"cannot read: {exc.strerror or exc}"))
+        return
+    if doc is None:
+        return
+    if not isinstance(doc, dict):
+        batch.problems.append(Problem(name, line_of(lines, ()), "", "expected a mapping with "
+                                      "'nodes' and/or 'edges'"))
+        return
+    unknown = sorted(set(doc) - {"source", "nodes", "edges"})
+    for key in unknown:
+        batch.problems.append(Problem(name, line_of(lines, (key,)), key,
+                                      "unknown top-level key; expected source, nodes, edges"))
+    source = doc.get("source")
+    for section, model, fixed, target in (("nodes", Node, NODE_FIELDS, batch.nodes),
+                                          ("edges", Edge, EDGE_KEYS, batch.edges)):
+        items = doc.get(section) or []
+        if not isinstance(items, list):
+            batch.problems.append(Problem(name, line_of(lines, (section,)), section,
+                                          "expected a list"))
+            continue
+        for i, raw in enumerate(items):
+            loc: tuple[str | int, ...] = (section, i)
+            base = f"{section}[{i}]"
+            if not isinstance(raw, dict):
+                batch.problems.append(Problem(name, line_of(lines, loc), base, "expected a mapping"))
+                continue
+            cites: list[tuple[Citation, tuple[str | int, ...]]] = []
+            bad = False
+            for j, c in enumerate(raw.get("cite") or []):
+                try:
+                    cites.append((_citation(c, source), (*loc, "cite", j)))
+                except (ValueError, ValidationError) as exc:
+                    bad = True
+                    msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+                    batch.problems.append(Problem(name, line_of(lines, (*loc, "cite", j)),
+                                                  f"{base}.cite[{j}]", msg))
+            data = _split(raw, fixed)
+            if section == "edges":
+                data["source"], data["target"] = data.pop("from", None), data.pop("to", None)
+            data["citations"] = [c for c, _ in cites]
+            try:
+                record = model.model_validate(data)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    text, parts = _field_name(base, tuple(err["loc"]))
+                    if bad and parts[:1] == ("cite",):
+                        continue
+                    msg = err["msg"].removeprefix("Value error, ")
+                    batch.problems.append(Problem(name, line_of(lines, (*loc, *parts)), text, msg))
+                continue
+            if bad:
+                continue
+            target.append(Located(record, name, line_of(lines, loc), cites))
+
+
+def _resolve_citations(batch: Batch, sources: dict[str, Node]) -> Iterator[Problem]:
+    """Check cited sources exist and fill in footnote URLs from each source's footnote list."""
+    for item in (*batch.nodes, *batch.edges):
+        resolved: list[Citation] = []
+        for cite, _ in item.cites:
+            src = sources.get(cite.source)
+            if src is None:
+                yield Problem(item.file, item.line, "cite",
+                              f"source {cite.source!r} is not a known source document")
+                continue
+            url = cite.url
+            if cite.footnote is not None and url is None:
+                url = src.properties.get("footnotes", {}).get(str(cite.footnote))
+                if url is None:
+                    yield Problem(item.file, item.line, "cite",
+                                  f"footnote {cite.footnote} is not listed in source {src.id!r}")
+                    continue
+            resolved.append(cite.model_copy(update={"url": url}))
+        item.record = item.record.model_copy(update={"citations": merge_citations(resolved, [])})
+
+
+def check_batch(batch: Batch, store: GraphStore) -> list[Problem]:
+    """Cross-record checks: unique ids, endpoints that exist with the right kinds, sources."""
+    problems = list(batch.problems)
+    first: dict[str, Located] = {}
+    for item in batch.nodes:
+        prev = first.setdefault(item.record.id, item)
+        if prev is not item:
+            problems.append(Problem(item.file, item.line, "id", f"duplicate id {item.record.id!r}"
+                                    f" (first at {prev.file}:{prev.line})"))
+    endpoints = {e for item in batch.edges for e in (item.record.source, item.record.target)}  # type: ignore[union-attr]
+    cited = {c.source for item in (*batch.nodes, *batch.edges) for c, _ in item.cites}
+    stored = store.find_nodes((endpoints | cited) - first.keys())
+    kinds = {**{i: n for i, n in stored.items()}, **{i: it.record for i, it in first.items()}}
+    seen_edges: dict[str, Located] = {}
+    for item in batch.edges:
+        edge = item.record
+        assert isinstance(edge, Edge)
+        prev = seen_edges.setdefault(edge.id, item)
+        if prev is not item:
+            problems.append(Problem(item.file, item.line, "key", f"duplicate edge {edge.id!r} "
+                                    f"(first at {prev.file}:{prev.line}); add a 'key' to tell "
+                                    "them apart"))
+        rel = RELATIONS[edge.type]
+        for end, allowed, label in ((edge.source, rel.sources, "from"),
+                                    (edge.target, rel.targets, "to")):
+            node = kinds.get(end)
+            if node is None:
+                problems.append(Problem(item.file, item.line, label, f"unknown entity {end!r}"))
+            elif isinstance(node, Node) and node.kind not in allowed:
+                names = ", ".join(sorted(k.value for k in allowed))
+                problems.append(Problem(item.file, item.line, label, f"{edge.type} cannot "
+                                        f"{label.replace('from', 'start').replace('to', 'end')} "
+                                        f"at a {node.kind} ({end}); allowed: {names}"))
+    sources = {i: n for i, n in kinds.items() if isinstance(n, Node) and n.kind is NodeKind.SOURCE}
+    problems.extend(_resolve_citations(batch, sources))
+    return problems
+
+
+def read_dataset(paths: Iterable[Path], store: GraphStore) -> tuple[list[Node], list[Edge]]:
+    """Parse and validate files; raise `InvalidData` listing every problem, or return records."""
+    files = dataset_files(paths)
+    batch = Batch()
+    for path in files:
+        if not path.exists():
+            batch.problems.append(Problem(str(path), None, "", "no such file or directory"))
+            continue
+        parse_file(path, batch)
+    problems = check_batch(batch, store)
+    if not files:
+        problems.append(Problem(", ".join(map(str, paths)) or "<none>", None, "",
+                                "no dataset files found"))
+    if problems:
+        raise InvalidData(problems)
+    nodes = [n.record for n in batch.nodes if isinstance(n.record, Node)]
+    edges = [e.record for e in batch.edges if isinstance(e.record, Edge)]
+    return nodes, edges
+
+
+def load(paths: Iterable[Path], store: GraphStore, *, replace: bool = False) -> WriteReport:
+    """Validate everything, then write it in one atomic store write.
+
+    With `replace`, the files are validated on their own (not against stored
+    entities) and the store ends up holding exactly what they contain.
+    """
+    from graph.memory import MemoryStore
+
+    nodes, edges = read_dataset(list(paths), MemoryStore() if replace else store)
+    return store.write(nodes, edges, replace=replace)

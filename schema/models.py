@@ -1,0 +1,207 @@
+"""Typed records of the graph: nodes, edges, citations and partial dates.
+
+These models are the one shape that loaders produce, stores keep, queries return
+and the API serialises. They validate against the vocabulary, so a record that
+exists is a record the vocabulary allows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from schema.vocabulary import (
+    KIND_PROPERTIES,
+    MEASURES,
+    RELATIONS,
+    ROLES,
+    STATUSES,
+    Certainty,
+    NodeKind,
+    Sensitivity,
+    is_valid_id,
+)
+
+_DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+_DURATION = re.compile(r"^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?$")
+
+
+def _check_date(value: str) -> str:
+    if not _DATE.match(value):
+        raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not is_valid_id(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lower-case letters, digits and single hyphens"
+        )
+    return value
+
+
+#: A date known to the year, the month or the day: "2019", "2019-06", "2019-06-13".
+PartialDate = Annotated[str, AfterValidator(_check_date)]
+EntityId = Annotated[str, AfterValidator(_check_id)]
+
+
+def date_precision(value: str) -> str:
+    """Precision of a partial date: "year", "month" or "day"."""
+    return {4: "year", 7: "month", 10: "day"}[len(value)]
+
+
+class Citation(BaseModel):
+    """Where a fact is stated: a source document, a paragraph, a footnote and its URL."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: EntityId
+    paragraph: str | None = None
+    footnote: int | None = None
+    url: str | None = None
+    note: str | None = None
+
+    @property
+    def locator(self) -> str:
+        parts = []
+        if self.paragraph:
+            parts.append(f"para {self.paragraph}")
+        if self.footnote is not None:
+            parts.append(f"fn {self.footnote}")
+        return ", ".join(parts) or "document"
+
+    def key(self) -> tuple[str, tuple[int, ...], str, int, str]:
+        """Sort key in reading order: front matter first, then 1.1, 1.2, ..., 2.10."""
+        para = self.paragraph or ""
+        order = tuple(int(p) for p in para.split(".")) if para[:1].isdigit() else (-1,)
+        return (self.source, order, para, self.footnote or 0, self.note or "")
+
+
+def merge_citations(a: list[Citation], b: list[Citation]) -> list[Citation]:
+    """Union of two citation lists, in a stable order."""
+    seen = {c.key(): c for c in a}
+    for c in b:
+        seen.setdefault(c.key(), c)
+    return sorted(seen.values(), key=Citation.key)
+
+
+def _check_property(owner: str, name: str, ptype: str, value: Any) -> None:
+    ok = {
+        "str": isinstance(value, str),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "date": isinstance(value, str) and bool(_DATE.match(value)),
+        "duration": isinstance(value, str) and bool(_DURATION.match(value)),
+        "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "measures": isinstance(value, list) and bool(value) and all(v in MEASURES for v in value),
+        "footnotes": isinstance(value, dict)
+        and all(isinstance(k, str) and k.isdigit() and isinstance(v, str) for k, v in value.items()),
+    }[ptype]
+    if not ok:
+        hint = {
+            "measures": f"a non-empty list from: {', '.join(sorted(MEASURES))}",
+            "duration": "an ISO 8601 duration such as P7Y or P1Y6M",
+            "date": "YYYY, YYYY-MM or YYYY-MM-DD",
+            "footnotes": "a mapping of footnote numbers to URLs",
+        }.get(ptype, ptype)
+        raise ValueError(f"{owner} property {name!r} must be {hint}, got {value!r}")
+
+
+class Node(BaseModel):
+    """An entity: a person, organisation, agency, case, law, event, list or source."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: EntityId
+    kind: NodeKind
+    name: str = Field(min_length=1, max_length=300)
+    aliases: list[str] = Field(default_factory=list)
+    description: str | None = None
+    roles: list[str] = Field(default_factory=list)
+    status: list[str] = Field(default_factory=list)
+    sensitivity: Sensitivity = Sensitivity.PUBLIC
+    group: bool = False
+    count: int | None = Field(default=None, ge=0)
+    count_qualifier: str | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+    citations: list[Citation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Node:
+        self.citations = merge_citations(self.citations, [])
+        allowed = KIND_PROPERTIES[self.kind]
+        for name, value in self.properties.items():
+            if name not in allowed:
+                raise ValueError(
+                    f"{self.kind} has no property {name!r}; allowed: {', '.join(sorted(allowed))}"
+                )
+            _check_property(self.kind.value, name, allowed[name], value)
+        bad_roles = [r for r in self.roles if r not in ROLES]
+        if bad_roles:
+            raise ValueError(f"unknown roles {bad_roles}; allowed: {', '.join(sorted(ROLES))}")
+        bad_status = [s for s in self.status if s not in STATUSES]
+        if bad_status:
+            raise ValueError(f"unknown status {bad_status}; allowed: {', '.join(sorted(STATUSES))}")
+        if (self.roles or self.status) and self.kind is not NodeKind.PERSON:
+            raise ValueError("roles and status apply to persons only")
+        if self.count is not None and not self.group:
+            raise ValueError("count is for groups: set group: true")
+        return self
+
+    @property
+    def restricted(self) -> bool:
+        return self.sensitivity is Sensitivity.RESTRICTED
+
+
+def edge_id(type_: str, source: str, target: str, key: str | None = None) -> str:
+    """Stable edge id from its endpoints and type, so that a reload merges instead of adding."""
+    base = f"{source}|{type_}|{target}"
+    return f"{base}|{key}" if key else base
+
+
+class Edge(BaseModel):
+    """A cited relationship between two nodes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = ""
+    type: str
+    source: EntityId
+    target: EntityId
+    key: str | None = None
+    date: PartialDate | None = None
+    end: PartialDate | None = None
+    certainty: Certainty = Certainty.STATED
+    claimed_by: str | None = None
+    properties: dict[str, Any] = Field(default_factory=dict)
+    citations: list[Citation] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Edge:
+        self.citations = merge_citations(self.citations, [])
+        rel = RELATIONS.get(self.type)
+        if rel is None:
+            raise ValueError(f"unknown relationship type {self.type!r}")
+        for name, value in self.properties.items():
+            if name not in rel.properties:
+                allowed = ", ".join(sorted(rel.properties)) or "none"
+                raise ValueError(f"{self.type} has no property {name!r}; allowed: {allowed}")
+            _check_property(self.type, name, rel.properties[name], value)
+        missing = [p for p in rel.required if p not in self.properties]
+        if missing:
+            raise ValueError(f"{self.type} requires {', '.join(missing)}")
+        if self.end and self.date and self.end < self.date:
+            raise ValueError(f"end {self.end} is before date {self.date}")
+        if self.certainty is not Certainty.STATED and not self.claimed_by:
+            raise ValueError(f"a {self.certainty} fact needs claimed_by: who claims it")
+        expected = edge_id(self.type, self.source, self.target, self.key)
+        if self.id and self.id != expected:
+            raise ValueError(f"id {self.id!r} does not match its endpoints ({expected!r})")
+        self.id = expected
+        return self
+
+    @property
+    def directed(self) -> bool:
+        return RELATIONS[self.type].directed

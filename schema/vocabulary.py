@@ -1,0 +1,355 @@
+"""The vocabulary of the graph: node kinds, relationship types, sensitivity.
+
+Everything else in the project asks this module for names instead of repeating
+them. The tables are data: the docs generator, the loader's validation and the
+Neo4j label escaping all read them. `check_vocabulary()` runs at import time so
+that a broken model fails fast, before any data is touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class NodeKind(StrEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    AGENCY = "agency"
+    CASE = "case"
+    LAW = "law"
+    EVENT = "event"
+    LIST = "list"
+    SOURCE = "source"
+
+
+class Sensitivity(StrEnum):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+
+
+class Certainty(StrEnum):
+    """How the source holds a fact: as its own statement, or as someone's claim."""
+
+    STATED = "stated"
+    ALLEGED = "alleged"  # an accusation, indictment or official claim
+    REPORTED = "reported"  # eyewitness or media reports the source relays
+
+
+#: Neo4j labels for each kind (CamelCase, as Neo4j style prefers).
+KIND_LABELS: dict[NodeKind, str] = {
+    NodeKind.PERSON: "Person",
+    NodeKind.ORGANISATION: "Organisation",
+    NodeKind.AGENCY: "Agency",
+    NodeKind.CASE: "Case",
+    NodeKind.LAW: "Law",
+    NodeKind.EVENT: "Event",
+    NodeKind.LIST: "List",
+    NodeKind.SOURCE: "Source",
+}
+
+#: Properties each kind may carry beyond the common fields (name, aliases, ...).
+#: The value names the expected JSON type.
+KIND_PROPERTIES: dict[NodeKind, dict[str, str]] = {
+    NodeKind.PERSON: {
+        "nationality": "str",
+        "place": "str",
+        "occupation": "str",
+        "died": "date",
+    },
+    NodeKind.ORGANISATION: {
+        "org_type": "str",  # movement, party, foundation, bank, criminal group, ...
+        "founded": "date",
+        "country": "str",
+        "website": "str",
+        "registered": "bool",
+    },
+    NodeKind.AGENCY: {
+        "agency_type": "str",  # security service, police, court, ministry, ...
+        "country": "str",
+        "international": "bool",
+    },
+    NodeKind.CASE: {
+        "case_type": "str",  # criminal, administrative, civil, foreign criminal
+        "case_number": "str",
+        "country": "str",
+        "opened": "date",
+        "outcome": "str",  # convicted, dropped, dismissed, amnesty, pending, ...
+    },
+    NodeKind.LAW: {
+        "jurisdiction": "str",
+        "code": "str",  # e.g. "Criminal Code"
+        "article": "str",
+        "title": "str",
+    },
+    NodeKind.EVENT: {
+        "event_type": "str",
+        "place": "str",
+    },
+    NodeKind.LIST: {
+        "list_type": "str",  # financial blacklist, wanted list, ...
+    },
+    NodeKind.SOURCE: {
+        "title": "str",
+        "date": "date",
+        "publisher": "str",
+        "submitters": "list",
+        "occasion": "str",
+        "path": "str",
+        "url": "str",
+        "footnotes": "footnotes",
+    },
+}
+
+ROLES: frozenset[str] = frozenset(
+    {
+        "activist",
+        "civil_activist",
+        "journalist",
+        "blogger",
+        "lawyer",
+        "human_rights_defender",
+        "opposition_leader",
+        "opposition_member",
+        "political_prisoner",
+        "former_political_prisoner",
+        "official",
+        "businessman",
+        "philanthropist",
+        "eco_activist",
+        "un_expert",
+        "politician",
+        "criminal_group_leader",
+        "relative",
+        "observer",
+        "student",
+    }
+)
+
+STATUSES: frozenset[str] = frozenset(
+    {
+        "imprisoned",
+        "pre_trial_detention",
+        "released",
+        "restricted_freedom",
+        "exiled",
+        "refugee",
+        "asylum_seeker",
+        "deceased",
+        "in_custody",
+        "wanted",
+        "listed",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """One relationship type: what it means, what it may join, what it may carry."""
+
+    name: str
+    description: str
+    sources: frozenset[NodeKind]
+    targets: frozenset[NodeKind]
+    directed: bool = True
+    required: tuple[str, ...] = ()
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+def _kinds(*kinds: NodeKind) -> frozenset[NodeKind]:
+    return frozenset(kinds)
+
+
+P, O, A, C, L, E, LI, S = (
+    NodeKind.PERSON,
+    NodeKind.ORGANISATION,
+    NodeKind.AGENCY,
+    NodeKind.CASE,
+    NodeKind.LAW,
+    NodeKind.EVENT,
+    NodeKind.LIST,
+    NodeKind.SOURCE,
+)
+ACTORS = _kinds(P, O, A)
+TARGETS = _kinds(P, O)
+
+MEASURES: frozenset[str] = frozenset(
+    {
+        "arrest",
+        "detention",
+        "pre_trial_detention",
+        "administrative_arrest",
+        "preventive_detention",
+        "fine",
+        "torture",
+        "accounts_blocked",
+        "bank_card_blocked",
+        "pension_blocked",
+        "iin_blocked",
+        "travel_ban",
+        "threats",
+        "pressure",
+        "harassment",
+        "intimidation",
+        "surveillance",
+        "espionage",
+        "kidnapping_attempt",
+        "kidnapping",
+        "assassination",
+        "wanted_list",
+        "mutual_legal_assistance_request",
+        "seizure_of_business",
+        "criminal_complaint",
+        "criminal_prosecution",
+        "questioning",
+        "refusal_to_register",
+        "replacement_of_sentence",
+        "hostage_taking",
+        "death",
+        "financial_exclusion",
+        "shooting",
+    }
+)
+
+RELATION_TYPES: tuple[RelationType, ...] = (
+    RelationType("MEMBER_OF", "Is a member, supporter or part of an organisation.",
+                 _kinds(P, O), _kinds(O), properties={"role": "str"}),
+    RelationType("LEADS", "Leads or chairs an organisation or body.",
+                 _kinds(P), _kinds(O, A), properties={"role": "str"}),
+    RelationType("FOUNDED", "Founded an organisation.", _kinds(P, O), _kinds(O)),
+    RelationType("FAMILY_OF", "Source is the <relation> of target (brother, wife, ...).",
+                 _kinds(P), _kinds(P), required=("relation",), properties={"relation": "str"}),
+    RelationType("ASSOCIATE_OF", "Named as an associate of another person.", _kinds(P), _kinds(P),
+                 directed=False),
+    RelationType("TARGETED_THROUGH_RELATIVE",
+                 "Source, a relative, was subjected to measures to pressure the target.",
+                 _kinds(P), _kinds(P), required=("measures",),
+                 properties={"relation": "str", "measures": "measures", "purpose": "str"}),
+    RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case.",
+                 _kinds(P, O), _kinds(C), properties={"role": "str"}),
+    RelationType("COMPLAINANT_IN", "Filed the complaint that opened a case.",
+                 _kinds(P, O, A), _kinds(C)),
+    RelationType("CHARGED_UNDER", "The case was brought under a law or article.",
+                 _kinds(C), _kinds(L), properties={"part": "str", "charge": "str"}),
+    RelationType("OPENED_BY", "The case was opened by an agency.", _kinds(C), _kinds(A)),
+    RelationType("INVESTIGATED_BY", "The case was investigated by an agency.", _kinds(C), _kinds(A)),
+    RelationType("PROSECUTED_BY", "The case was prosecuted by an agency.", _kinds(C), _kinds(A)),
+    RelationType("TRIED_BY", "The case was heard by a court.", _kinds(C), _kinds(A),
+                 properties={"closed": "bool"}),
+    RelationType("SENTENCED_IN", "Sentenced in a case.", _kinds(P), _kinds(C),
+                 required=("sentence",),
+                 properties={"sentence": "str", "term": "duration", "note": "str"}),
+    RelationType("CASE_OUTCOME", "A decision ending or changing a case (dropped, dismissed, amnesty).",
+                 _kinds(A), _kinds(C), required=("outcome",), properties={"outcome": "str"}),
+    RelationType("LISTED_ON", "Placed on a list. A measure taken against the person, not a finding.",
+                 _kinds(P, O), _kinds(LI), properties={"note": "str"}),
+    RelationType("MAINTAINS", "Keeps a list.", _kinds(A, O), _kinds(LI)),
+    RelationType("BLOCKED_ACCOUNTS", "Blocked the target's bank accounts, cards, pension or IIN.",
+                 _kinds(A, O), TARGETS, properties={"asset": "str", "note": "str"}),
+    RelationType("DETAINED", "Arrested or held the target.", ACTORS, TARGETS,
+                 properties={"form": "str", "place": "str", "note": "str"}),
+    RelationType("TORTURED", "Subjected the target to torture or ill-treatment.", ACTORS, TARGETS,
+                 properties={"note": "str"}),
+    RelationType("ACTED_AGAINST", "Another repressive measure against the target.",
+                 ACTORS, _kinds(P, O, A), required=("measures",),
+                 properties={"measures": "measures", "count": "int", "note": "str"}),
+    RelationType("DESIGNATED_EXTREMIST", "Declared an organisation extremist or banned it.",
+                 _kinds(A), _kinds(O)),
+    RelationType("PARTICIPATED_IN", "Took part in an event.", _kinds(P, O, A), _kinds(E),
+                 properties={"role": "str"}),
+    RelationType("SUSPECTED_OF", "Named as a suspect in an event or case.",
+                 _kinds(P, O), _kinds(E, C)),
+    RelationType("REPRESENTED", "Gave legal representation or defence to the target.",
+                 _kinds(P, O), _kinds(P, O)),
+    RelationType("ASYLUM_DECISION", "Granted or refused asylum or refugee status to the target.",
+                 _kinds(A), _kinds(P), required=("decision",), properties={"decision": "str"}),
+    RelationType("FINDING", "An international body's or NGO's finding about a person or case.",
+                 ACTORS, _kinds(P, O, C, A), required=("finding",), properties={"finding": "str"}),
+    RelationType("STATED", "A statement by an official or body about someone or something.",
+                 ACTORS, _kinds(P, O, A, C, E, L), required=("statement",),
+                 properties={"statement": "str"}),
+    RelationType("SUPERVISED", "One body directed or supervised another.", _kinds(A, P), _kinds(O, A)),
+    RelationType("PART_OF", "Is a unit of a larger body.", _kinds(A, O), _kinds(A, O)),
+    RelationType("SUPPORTED", "Gave support, funding or advocacy to the target.",
+                 _kinds(P, O, A), _kinds(P, O, C), properties={"support": "str"}),
+    RelationType("AUTHORED", "Wrote or submitted a source document.", _kinds(P, O), _kinds(S)),
+    RelationType("RELATED_CASE", "Two cases are connected as the source states.",
+                 _kinds(C), _kinds(C), directed=False, properties={"note": "str"}),
+    RelationType("CONCERNS", "A case or event concerns an organisation or event.",
+                 _kinds(C, E), _kinds(O, E, A)),
+    RelationType("MENTIONS", "A source paragraph mentions the entity (text import).",
+                 _kinds(S), frozenset(NodeKind) - {S}),
+)
+
+RELATIONS: dict[str, RelationType] = {r.name: r for r in RELATION_TYPES}
+
+#: Relationship types that record a measure taken against someone.
+MEASURE_TYPES: frozenset[str] = frozenset(
+    {"BLOCKED_ACCOUNTS", "DETAINED", "TORTURED", "ACTED_AGAINST", "LISTED_ON"}
+)
+
+#: Relationships linking a case to what two cases can share.
+CASE_LINK_TYPES: dict[str, str] = {
+    "DEFENDANT_IN": "defendants",
+    "SENTENCED_IN": "defendants",
+    "CHARGED_UNDER": "laws",
+    "OPENED_BY": "agencies",
+    "INVESTIGATED_BY": "agencies",
+    "PROSECUTED_BY": "agencies",
+    "TRIED_BY": "agencies",
+    "CONCERNS": "organisations",
+}
+
+#: Fields every edge has, which therefore cannot be used as property names.
+EDGE_FIELDS: frozenset[str] = frozenset(
+    {"id", "type", "source", "target", "date", "end", "certainty", "claimed_by", "citations",
+     "properties", "key"}
+)
+
+_ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+PROPERTY_TYPES = {"str", "int", "bool", "date", "duration", "list", "measures", "footnotes"}
+
+
+def is_valid_id(value: str) -> bool:
+    """Ids are lower-case slugs: letters, digits, single hyphens or dots."""
+    return bool(_ID.match(value)) and len(value) <= 120
+
+
+def check_vocabulary(
+    relation_types: tuple[RelationType, ...] = RELATION_TYPES,
+    kind_properties: dict[NodeKind, dict[str, str]] = KIND_PROPERTIES,
+) -> None:
+    """Fail fast on a broken vocabulary: bad names, unknown property types, clashes."""
+    problems: list[str] = []
+    names = {r.name for r in relation_types}
+    if len(names) != len(relation_types):
+        problems.append("duplicate relationship type names")
+    if set(KIND_LABELS) != set(NodeKind):
+        problems.append("every node kind needs exactly one label")
+    for rel in relation_types:
+        if not _TYPE.match(rel.name):
+            problems.append(f"{rel.name}: type names are UPPER_SNAKE_CASE")
+        if not rel.sources or not rel.targets:
+            problems.append(f"{rel.name}: needs source and target kinds")
+        for prop, ptype in rel.properties.items():
+            if ptype not in PROPERTY_TYPES:
+                problems.append(f"{rel.name}.{prop}: unknown property type {ptype!r}")
+            if prop in EDGE_FIELDS:
+                problems.append(f"{rel.name}.{prop}: clashes with a common edge field")
+        for prop in rel.required:
+            if prop not in rel.properties:
+                problems.append(f"{rel.name}: required {prop!r} is not a declared property")
+    for kind, props in kind_properties.items():
+        for prop, ptype in props.items():
+            if ptype not in PROPERTY_TYPES:
+                problems.append(f"{kind}.{prop}: unknown property type {ptype!r}")
+    for name in (*CASE_LINK_TYPES, *MEASURE_TYPES):
+        if name not in names:
+            problems.append(f"{name}: listed as special but not a relationship type")
+    if problems:
+        raise RuntimeError("broken vocabulary: " + "; ".join(problems))
+
+
+check_vocabulary()

@@ -1,0 +1,64 @@
+"""The `repgraph` command as a person uses it: real files, a real data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from graph.settings import get_settings
+
+
+@pytest.fixture
+def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("REPGRAPH_DATA_DIR", str(tmp_path / "store"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_load_then_stats(data_env: Path, dataset_dir: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(dataset_dir)]) == 0
+    assert "0 changed" in capsys.readouterr().out
+    assert main(["stats"]) == 0
+    out = capsys.readouterr().out
+    assert "backend: memory" in out and "TARGETED_THROUGH_RELATIVE" in out
+
+
+def test_path_by_names_prints_the_closest_match(data_env: Path, dataset_dir: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["query", "path", "Iskander Yerimbetov", "Ablyazov"]) == 0
+    captured = capsys.readouterr()
+    assert "taking 'Ablyazov' as Mukhtar Ablyazov [mukhtar-ablyazov]" in captured.err
+    assert "Bota Jardemalie [bota-jardemalie]" in captured.out
+    assert "para 3.7" in captured.out
+
+
+def test_relatives_query(data_env: Path, dataset_dir: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["query", "relatives", "--target", "bota-jardemalie"]) == 0
+    out = capsys.readouterr().out
+    assert "Iskander Yerimbetov (brother) of Bota Jardemalie" in out
+
+
+def test_a_bad_file_exits_non_zero_with_every_problem(
+        data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = data_env / "bad.yaml"
+    bad.write_text("nodes:\n  - {id: X, kind: nope, name: x}\n")
+    assert main(["load", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:2: nodes[0].id:" in err and f"{bad}:2: nodes[0].kind:" in err
+    assert "nothing was written" in err
+
+
+def test_unknown_entity_exits_non_zero(data_env: Path, dataset_dir: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    assert main(["query", "timeline", "qqqqqqqq"]) == 2
+    assert "no entity with id 'qqqqqqqq'" in capsys.readouterr().err
