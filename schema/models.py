@@ -81,6 +81,8 @@ class Citation(BaseModel):
 
 def merge_citations(a: list[Citation], b: list[Citation]) -> list[Citation]:
     """Union of two citation lists, in a stable order."""
+    if not b and len(a) <= 1:
+        return list(a)
     seen = {c.key(): c for c in a}
     for c in b:
         seen.setdefault(c.key(), c)

@@ -1,0 +1,22 @@
+"""Run every benchmark in turn (`make bench`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SCRIPTS = [
+    "bench.path_query",
+]
+
+
+def main() -> int:
+    failed = 0
+    for module in SCRIPTS:
+        print(f"\n##### {module}", flush=True)
+        failed |= subprocess.call([sys.executable, "-m", module])
+    return failed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
