@@ -8,6 +8,7 @@ test fails when the checked-in page is out of date. Regenerate with
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from schema.vocabulary import (
     CASE_LINK_TYPES,
@@ -49,7 +50,7 @@ COMMON_EDGE_FIELDS = [
 ]
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
     return out
