@@ -25,7 +25,7 @@ from schema.models import Node
 PLACEHOLDER = "a restricted person"
 PSEUDONYM_PREFIX = "restricted-"
 #: fields of a node-shaped object that may identify a person
-_IDENTIFYING = {"aliases": [], "description": None, "roles": [], "status": [],
+_IDENTIFYING: dict[str, Any] = {"aliases": [], "description": None, "roles": [], "status": [],
                 "properties": {}, "matched": None}
 
 
