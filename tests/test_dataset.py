@@ -87,7 +87,7 @@ def citation_problems(text: SourceText, items: Iterable[Node | Edge]) -> list[st
         for cite in item.citations:
             where = f"{item.id} cites {cite.locator}"
             if cite.source != SOURCE_ID:
-                continue  # other documents are checked against their own text
+                continue  # only the founding source's text is known to these checks
             if cite.paragraph not in text.blocks:
                 problems.append(f"{where}: no such paragraph in the source")
             elif cite.footnote is not None and cite.footnote not in text.markers(cite.paragraph):
