@@ -153,10 +153,16 @@ class NameMatcher:
 
     @staticmethod
     def resolve(matches: list[Match]) -> list[Match]:
-        """Non-overlapping matches, the longest first: 'Alga Kazakhstan' over 'Alga'."""
+        """Non-overlapping matches, the longest first: 'Alga Kazakhstan' over 'Alga'.
+
+        A person's full name inside the name of another entity ('Yerulan Amirov case')
+        is kept as well: naming a case after someone mentions them.
+        """
         chosen: list[Match] = []
         for m in sorted(matches, key=lambda m: (-m.words, -(m.end - m.start), m.start)):
             if all(m.end <= c.start or m.start >= c.end or m.node_id == c.node_id
+                   or (m.how == "full name" and c.how == "name"
+                       and c.start <= m.start and m.end <= c.end)
                    for c in chosen):
                 chosen.append(m)
         return sorted(chosen, key=lambda m: m.start)
