@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import health, search
+from api.routes import cases, entities, health, neighbourhood, paths, relatives, search, timeline
 from graph import open_store
 from graph.settings import Settings, get_settings
 from graph.store import GraphStore
@@ -39,4 +39,6 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     install_error_handlers(app)
     app.include_router(health.router, prefix="/api")
     app.include_router(search.router, prefix="/api")
+    for resource in (entities, neighbourhood, timeline, paths, relatives, cases):
+        app.include_router(resource.router, prefix="/api")
     return app
