@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.openapi import install_openapi
 from api.routes import cases, entities, health, neighbourhood, paths, relatives, search, timeline
 from graph import open_store
 from graph.settings import Settings, get_settings
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_openapi(app, settings)
     app.include_router(health.router, prefix="/api")
     app.include_router(search.router, prefix="/api")
     for resource in (entities, neighbourhood, timeline, paths, relatives, cases):
