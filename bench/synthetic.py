@@ -19,6 +19,11 @@ SOURCE_ID = "synthetic-source"
 #: Share of each kind among the generated nodes (the rest are persons).
 SHARES = {NodeKind.CASE: 0.28, NodeKind.ORGANISATION: 0.06, NodeKind.AGENCY: 0.03,
           NodeKind.LAW: 0.01}
+#: Syllables for made-up names, so that a name search is as selective as on real names.
+SYLLABLES = ("ai", "bek", "dar", "gul", "zhan", "nur", "mar", "ser", "ka", "li", "tor", "yer",
+             "bol", "san", "ras", "dy", "mu", "khan", "ta", "zi", "ol", "em", "ba", "sha")
+KIND_WORDS = {NodeKind.CASE: "Case", NodeKind.ORGANISATION: "Movement",
+              NodeKind.AGENCY: "Office", NodeKind.LAW: "Article"}
 MEASURE_SETS = (["arrest"], ["threats", "pressure"], ["travel_ban"], ["accounts_blocked"],
                 ["questioning", "intimidation"])
 
@@ -32,7 +37,15 @@ def _cite(rng: random.Random) -> list[Citation]:
     return [Citation(source=SOURCE_ID, paragraph=f"{rng.randint(1, 5)}.{rng.randint(1, 20)}")]
 
 
-def _nodes(n_nodes: int) -> tuple[list[Node], dict[NodeKind, list[str]]]:
+def _name(rng: random.Random, kind: NodeKind) -> str:
+    word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+    surname = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+    if kind is NodeKind.PERSON:
+        return f"{word} {surname}{rng.choice(('ov', 'ova', 'uly', 'yev', 'bayev'))}"
+    return f"{KIND_WORDS[kind]} {word} {surname}"
+
+
+def _nodes(n_nodes: int, rng: random.Random) -> tuple[list[Node], dict[NodeKind, list[str]]]:
     nodes = [Node(id=SOURCE_ID, kind=NodeKind.SOURCE, name="Synthetic source document")]
     ids: dict[NodeKind, list[str]] = {}
     budget = n_nodes - 1
@@ -42,8 +55,8 @@ def _nodes(n_nodes: int) -> tuple[list[Node], dict[NodeKind, list[str]]]:
     ids[NodeKind.PERSON] = [f"syn-person-{i}"
                             for i in range(max(3, budget - sum(map(len, ids.values()))))]
     for kind, kind_ids in ids.items():
-        for number, node_id in enumerate(kind_ids):
-            nodes.append(Node(id=node_id, kind=kind, name=f"Synthetic {kind.value} {number}",
+        for node_id in kind_ids:
+            nodes.append(Node(id=node_id, kind=kind, name=_name(rng, kind),
                               citations=[Citation(source=SOURCE_ID)]))
     return nodes, ids
 
@@ -55,7 +68,7 @@ def _edge(rng: random.Random, type_: str, source: str, target: str, **props: obj
 def generate(n_nodes: int, seed: int = 0) -> tuple[list[Node], list[Edge]]:
     """About `n_nodes` nodes and three edges per node, the same for the same seed."""
     rng = random.Random(seed)
-    nodes, ids = _nodes(n_nodes)
+    nodes, ids = _nodes(n_nodes, rng)
     persons, cases = ids[NodeKind.PERSON], ids[NodeKind.CASE]
     orgs, agencies, laws = ids[NodeKind.ORGANISATION], ids[NodeKind.AGENCY], ids[NodeKind.LAW]
     edges: dict[str, Edge] = {}
