@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
@@ -39,3 +41,10 @@ def kz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     native.load([DATASET], store)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def kz_client(kz_store: GraphStore) -> Iterator[TestClient]:
+    """The web API over `kz_store`, started once (lifespan included) for the API tests."""
+    with TestClient(create_app(store=kz_store)) as client:
+        yield client

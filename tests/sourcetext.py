@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,3 +103,16 @@ def bold_person_names(text: str) -> tuple[set[str], list[str]]:
 def capitalised_phrases(span: str) -> set[str]:
     """Runs of two or more capitalised words: the candidates for names inside a sentence."""
     return set(_CAPITALISED_PAIR.findall(span))
+
+
+@cache
+def source() -> str:
+    """The whole source text."""
+    return source_path().read_text(encoding="utf-8")
+
+
+def paragraph(locator: str) -> str:
+    """The text of one citable block ("3.7", "front", "4")."""
+    blocks = parse(source()).blocks
+    assert locator in blocks, f"no paragraph {locator} in the source"
+    return blocks[locator]
