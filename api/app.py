@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
-from api.errors import install_error_handlers
+from api.errors import BAD_KEY, RATE_LIMITED, install_error_handlers
+from api.middleware import TrustMiddleware
 from api.openapi import install_openapi
+from api.ratelimit import TokenBuckets, rate_limit
 from api.routes import (
     cases,
     entities,
     export,
     health,
+    imports,
     neighbourhood,
     paths,
     relatives,
@@ -47,10 +51,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.rate_limits = TokenBuckets(settings.rate_limit_per_minute,
+                                         settings.rate_limit_burst)
     install_error_handlers(app)
     install_openapi(app, settings)
-    app.include_router(health.router, prefix="/api")
-    app.include_router(search.router, prefix="/api")
-    for resource in (entities, neighbourhood, timeline, paths, relatives, cases, export):
-        app.include_router(resource.router, prefix="/api")
+    for cheap in (health, search, entities, timeline, relatives):
+        app.include_router(cheap.router, prefix="/api", responses=BAD_KEY)
+    for expensive in (neighbourhood, paths, cases, export, imports):
+        app.include_router(expensive.router, prefix="/api", dependencies=[Depends(rate_limit)],
+                           responses={**BAD_KEY, **RATE_LIMITED})
+    app.add_middleware(TrustMiddleware, settings=settings)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["X-API-Key", "Authorization", "Content-Type"])
     return app

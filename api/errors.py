@@ -38,6 +38,12 @@ class ErrorBody(BaseModel):
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {
     404: {"model": ErrorBody, "description": "No entity with this id; `id` names it."}}
+BAD_KEY: Responses = {
+    401: {"model": ErrorBody, "description": "An API key was presented and matches no editor "
+          "key (requests without a key are public)."}}
+RATE_LIMITED: Responses = {
+    429: {"model": ErrorBody, "description": "Too many expensive requests from this client; "
+          "retry after the number of seconds in `Retry-After`."}}
 TIMED_OUT: Responses = {
     503: {"model": ErrorBody, "description": "The query hit the time limit "
           "(`REPGRAPH_QUERY_TIMEOUT_S`) or the store is unavailable."}}

@@ -20,9 +20,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from anyascii import anyascii
+
 from schema.models import Node
 
 PLACEHOLDER = "a restricted person"
+_WORD = re.compile(r"\w+", re.UNICODE)
 PSEUDONYM_PREFIX = "restricted-"
 #: fields of a node-shaped object that may identify a person
 _IDENTIFYING: dict[str, Any] = {"aliases": [], "description": None, "roles": [], "status": [],
@@ -47,35 +50,54 @@ def load_secret(data_dir: Path | None, configured: str | None) -> str:
 
 
 class Redactor:
-    """Maps restricted ids to pseudonyms and scrubs their names from any text."""
+    """Maps restricted ids to pseudonyms and scrubs their names from any text.
 
-    def __init__(self, restricted: Iterable[Node], secret: str) -> None:
+    Built from all nodes, because what identifies a restricted person depends on
+    the rest of the graph: besides full names and aliases, each distinctive word
+    of their name (one no public entity's name uses: "Yerimbetov", but not a
+    surname shared with a public brother) is scrubbed wherever it stands alone,
+    and a public entity whose id carries such a word ("case-yerimbetov-kz") gets
+    a pseudonymous id too.
+    """
+
+    def __init__(self, nodes: Iterable[Node], secret: str) -> None:
         self._secret = secret.encode()
-        nodes = list(restricted)
-        self.pseudonyms = {n.id: self.pseudonym(n.id) for n in nodes}
-        self.real_ids = {p: i for i, p in self.pseudonyms.items()}
-        replacements: dict[str, str] = {}
-        for node in nodes:
+        everyone = list(nodes)
+        restricted = [n for n in everyone if n.restricted]
+        public_words = {w.casefold() for n in everyone if not n.restricted
+                        for label in (n.name, *n.aliases) for w in _WORD.findall(label)}
+        names: set[str] = set()
+        words: set[str] = set()
+        for node in restricted:
             for label in (node.name, *node.aliases):
-                for variant in _variants(label):
-                    replacements[variant.casefold()] = PLACEHOLDER
-            for variant in _variants(node.id):
-                replacements[variant.casefold()] = self.pseudonyms[node.id]
-        self._replacements = replacements
-        keys = sorted(replacements, key=len, reverse=True)
-        self._pattern = (re.compile("|".join(re.escape(k) for k in keys), re.IGNORECASE)
-                         if keys else None)
+                names.update(v.casefold() for v in _variants(label))
+                if not node.group:
+                    words.update(w.casefold() for w in _WORD.findall(label)
+                                 if len(w) >= 3 and w[0].isupper()
+                                 and w.casefold() not in public_words)
+        self.restricted_ids = {n.id for n in restricted}
+        slugs = {fold_word(w) for w in words}
+        masked = [n.id for n in everyone if not n.restricted
+                  and slugs & set(re.split(r"[-.]", n.id))]
+        self.pseudonyms = {i: self.pseudonym(i) for i in (*self.restricted_ids, *masked)}
+        self.real_ids = {p: i for i, p in self.pseudonyms.items()}
+        self._names = _alternation(names, re.IGNORECASE)
+        self._words = _alternation(words, re.IGNORECASE, r"\b(?:{})\b")
+        # ids are replaced only as whole slugs, so that a public id that merely starts
+        # with a restricted one ("case-x-appeal" and "case-x") stays intact
+        self._ids = _alternation(set(self.pseudonyms), 0, r"(?<![a-z0-9.-])(?:{})(?![a-z0-9-])")
 
     def pseudonym(self, node_id: str) -> str:
         digest = hmac.new(self._secret, node_id.encode(), hashlib.sha256).hexdigest()
-        return PSEUDONYM_PREFIX + digest[:16]
+        prefix = PSEUDONYM_PREFIX if node_id in self.restricted_ids else "redacted-"
+        return prefix + digest[:16]
 
     @property
     def active(self) -> bool:
-        return self._pattern is not None
+        return self._names is not None
 
     def is_restricted(self, node_id: str) -> bool:
-        return node_id in self.pseudonyms
+        return node_id in self.restricted_ids
 
     def real_id(self, public_id: str) -> str | None:
         """The id a public request means: pseudonyms map back; a restricted real id is
@@ -86,15 +108,24 @@ class Redactor:
             return None
         return public_id
 
+    def needs(self, value: str) -> bool:
+        """Whether the text holds anything to redact (a fast check before the full walk)."""
+        return any(p is not None and p.search(value)
+                   for p in (self._ids, self._names, self._words))
+
     def text(self, value: str) -> str:
-        if self._pattern is None:
-            return value
-        return self._pattern.sub(lambda m: self._replacements[m.group(0).casefold()], value)
+        if self._ids is not None:
+            value = self._ids.sub(lambda m: self.pseudonyms[m.group(0)], value)
+        if self._names is not None:
+            value = self._names.sub(PLACEHOLDER, value)
+        if self._words is not None:
+            value = self._words.sub(PLACEHOLDER, value)
+        return value
 
     def data(self, value: Any) -> Any:
         """Redact JSON-like data: node-shaped objects of restricted persons lose every
         identifying field; every string has restricted names and ids replaced."""
-        if self._pattern is None:
+        if not self.active:
             return value
         if isinstance(value, str):
             return self.text(value)
@@ -103,7 +134,8 @@ class Redactor:
         if isinstance(value, dict):
             out = {self.text(k) if isinstance(k, str) else k: self.data(v)
                    for k, v in value.items()}
-            if out.get("id") in self.real_ids:
+            node_id = out.get("id")
+            if isinstance(node_id, str) and self.real_ids.get(node_id) in self.restricted_ids:
                 out["name"] = PLACEHOLDER
                 for key, empty in _IDENTIFYING.items():
                     if key in out:
@@ -115,10 +147,26 @@ class Redactor:
         return value
 
 
+def fold_word(word: str) -> str:
+    """A word as it would appear in an id slug (ASCII, lower case)."""
+    return re.sub(r"[^a-z0-9]+", "", anyascii(word).lower())
+
+
+def _alternation(terms: set[str], flags: int, frame: str = "{}") -> re.Pattern[str] | None:
+    """One regex matching any of the terms, longest first; None when there are none."""
+    if not terms:
+        return None
+    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(frame.format(body), flags)
+
+
 def _variants(label: str) -> set[str]:
     """The label as it may appear in output: raw, HTML-escaped, JSON-escaped."""
     if not label:
         return set()
     json_form = json.dumps(label)[1:-1]
     ascii_json = json.dumps(label, ensure_ascii=True)[1:-1]
-    return {label, html.escape(label), html.escape(label, quote=False), json_form, ascii_json}
+    script_safe = (json_form.replace("<", "\\u003c").replace(">", "\\u003e")
+                   .replace("&", "\\u0026").replace("'", "\\u0027"))
+    return {label, html.escape(label), html.escape(label, quote=False), json_form, ascii_json,
+            script_safe}

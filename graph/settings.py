@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -36,6 +38,42 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices(
         "NEO4J_DATABASE", "REPGRAPH_NEO4J_DATABASE"))
     batch_size: int = Field(1000, ge=1)
+
+    # -- trust and safety ----------------------------------------------------
+    #: SHA-256 hex digests of editor API keys (never the keys themselves), comma-separated
+    #: or a JSON list. Make one with `repgraph key-hash`.
+    editor_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: secret for the pseudonyms of restricted persons; generated beside the data if unset
+    redaction_secret: str | None = None
+    audit_log: Path | None = None  # default: <data_dir>/audit.log
+    max_import_bytes: int = Field(5_000_000, ge=1)
+    #: expensive requests (paths, neighbourhoods, case links, exports, imports) per client
+    rate_limit_per_minute: int = Field(120, ge=1)
+    rate_limit_burst: int = Field(30, ge=1)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("editor_key_hashes", "cors_origins", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("editor_key_hashes")
+    @classmethod
+    def _check_hashes(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not re.fullmatch(r"[0-9a-f]{64}", item):
+                raise ValueError("editor_key_hashes holds SHA-256 hex digests (64 characters "
+                                 "0-9a-f), not keys; make one with `repgraph key-hash`")
+        return value
+
+    @property
+    def audit_log_path(self) -> Path:
+        return self.audit_log or self.data_dir / "audit.log"
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.security import key_hash
 from graph.memory import MemoryStore
+from graph.settings import Settings
 from graph.store import GraphStore
 from loaders import native
 
@@ -43,8 +45,28 @@ def kz_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     store.close()
 
 
+EDITOR_KEY = "test-editor-key-not-secret"
+
+
+def app_settings(tmp: Path, **overrides: object) -> Settings:
+    """Settings for an app under test: data beside the test, one known editor key."""
+    return Settings(data_dir=tmp, editor_key_hashes=[key_hash(EDITOR_KEY)],
+                    **overrides)  # type: ignore[arg-type]
+
+
 @pytest.fixture(scope="session")
-def kz_client(kz_store: GraphStore) -> Iterator[TestClient]:
-    """The web API over `kz_store`, started once (lifespan included) for the API tests."""
-    with TestClient(create_app(store=kz_store)) as client:
+def kz_client(kz_store: GraphStore,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The web API over `kz_store` as an editor sees it (everything), started once."""
+    app = create_app(app_settings(tmp_path_factory.mktemp("app")), store=kz_store)
+    with TestClient(app, headers={"X-API-Key": EDITOR_KEY}) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def public_client(kz_store: GraphStore,
+                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The web API over `kz_store` as the anonymous public sees it."""
+    app = create_app(app_settings(tmp_path_factory.mktemp("app")), store=kz_store)
+    with TestClient(app) as client:
         yield client

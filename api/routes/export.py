@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from api.deps import StoreDep
+from api.security import AudienceDep
 from exporters.formats import FORMATS
 
 router = APIRouter(tags=["export"])
@@ -19,9 +20,10 @@ ExportName = Literal["csv", "ftm", "graphml", "gexf"]
     f.media_type: {} for f in FORMATS.values()}, "description": "the graph as a file"}})
 def export(
     store: StoreDep,
+    audience: AudienceDep,
     format: Annotated[ExportName, Query(description="csv (a zip of nodes.csv and edges.csv), "
                                        "ftm (FollowTheMoney JSON lines), graphml or gexf")],
 ) -> Response:
     fmt = FORMATS[format]
-    return Response(content=fmt.render(store), media_type=fmt.media_type,
+    return Response(content=fmt.render(store, public=audience.public), media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{fmt.filename}"'})

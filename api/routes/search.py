@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from api.deps import StoreDep
+from api.middleware import redactors
+from api.security import AudienceDep
 from graph.search import SearchIndex
 from graph.store import GraphStore
 from schema.vocabulary import NodeKind
@@ -27,19 +29,29 @@ class SearchResults(BaseModel):
     items: list[SearchItem]
 
 
-def search_index(request: Request, store: GraphStore) -> SearchIndex:
+def search_index(request: Request, store: GraphStore, public: bool) -> SearchIndex:
     """The app's search index, rebuilt only when the store's content has changed.
 
+    The public index leaves restricted persons out and holds every other name as
+    the public sees it (a case named after a restricted person is indexed with
+    that name redacted), so that a search cannot confirm who a restricted person is.
     A store that counts its changes (`version`) is asked only that: counting nodes
     walks the whole graph on the embedded store, which is too slow per request.
     """
     version = getattr(store, "version", None)
     if version is None:
         version = store.stats().nodes
-    cached: tuple[object, SearchIndex] | None = getattr(request.app.state, "search_index", None)
+    slot = "public_search_index" if public else "search_index"
+    cached: tuple[object, SearchIndex] | None = getattr(request.app.state, slot, None)
     if cached is None or cached[0] != version:
-        cached = (version, SearchIndex.of(store))
-        request.app.state.search_index = cached
+        nodes = list(store.iter_nodes())
+        if public:
+            redactor = redactors(request.app.state).get()
+            nodes = [n.model_copy(update={"name": redactor.text(n.name),
+                                          "aliases": [redactor.text(a) for a in n.aliases]})
+                     for n in nodes if not n.restricted]
+        cached = (version, SearchIndex(nodes))
+        setattr(request.app.state, slot, cached)
     return cached[1]
 
 
@@ -47,11 +59,12 @@ def search_index(request: Request, store: GraphStore) -> SearchIndex:
 def search(
     request: Request,
     store: StoreDep,
+    audience: AudienceDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="name or part of a name")],
     kind: Annotated[NodeKind | None, Query(description="only entities of this kind")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchResults:
-    hits = search_index(request, store).search(q, kind=kind, limit=limit)
+    hits = search_index(request, store, audience.public).search(q, kind=kind, limit=limit)
     return SearchResults(items=[
         SearchItem(id=h.node.id, kind=h.node.kind, name=h.node.name, aliases=h.node.aliases,
                    score=h.score) for h in hits])

@@ -1,0 +1,53 @@
+"""Per-client rate limit on expensive requests: a token bucket per client address.
+
+Each client may make `rate_limit_burst` expensive requests at once and then
+`rate_limit_per_minute` a minute; past that it gets 429 with `Retry-After`.
+Cheap reads (health, search, entities, timelines) are not limited here; their
+cost is bounded by page caps and time limits instead.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+from fastapi import HTTPException, Request
+
+from api.security import Audience
+
+
+class TokenBuckets:
+    def __init__(self, per_minute: int, burst: int, max_clients: int = 100_000) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.max_clients = max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, when)
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """Spend one token; 0.0 when allowed, else the seconds until one is available."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, when = self._buckets.get(client, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - when) * self.rate)
+            if tokens >= 1.0:
+                if len(self._buckets) >= self.max_clients and client not in self._buckets:
+                    self._buckets.clear()  # crude bound on memory under address floods
+                self._buckets[client] = (tokens - 1.0, now)
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+
+
+def rate_limit(request: Request) -> None:
+    """Dependency for expensive routes."""
+    buckets: TokenBuckets = request.app.state.rate_limits
+    audience: Audience | None = getattr(request.state, "audience", None)
+    client = audience.who if audience is not None and audience.editor else (
+        request.client.host if request.client else "unknown")
+    wait = buckets.take(client)
+    if wait > 0:
+        raise HTTPException(status_code=429, detail="too many expensive requests; "
+                            f"retry in {math.ceil(wait)} s",
+                            headers={"Retry-After": str(math.ceil(wait))})
