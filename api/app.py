@@ -6,9 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import health, search
+from api.routes import health, pages, search
+from api.security import install_security_headers
+from api.views.render import STATIC_DIR, check_vendor_files
 from graph import open_store
 from graph.settings import Settings, get_settings
 from graph.store import GraphStore
@@ -39,4 +42,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     install_error_handlers(app)
     app.include_router(health.router, prefix="/api")
     app.include_router(search.router, prefix="/api")
+    check_vendor_files()
+    install_security_headers(app, settings)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
