@@ -52,7 +52,7 @@ _OPTIONS: dict[str, Any] = {
                  "align": "middle"},
     },
     "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
-                    "keyboard": {"enabled": True, "bindToWindow": False}},
+                    "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False}},
 }
 
 
@@ -134,7 +134,13 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         details[f"e:{eid}"] = _record(presenter.edge(edge, source, target))
     big = len(graph.edges) > BIG_VIEW
     options = _merge(orjson.loads(net.options.to_json()), _OPTIONS)
-    options = _merge(options, {"interaction": {"hideEdgesOnDrag": big, "hideEdgesOnZoom": big}})
+    if big:
+        # Drawing thousands of outlined labels costs most of a frame in software
+        # rendering: hide edges while moving, and label them only when zoomed in.
+        options = _merge(options, {
+            "interaction": {"hideEdgesOnDrag": True, "hideEdgesOnZoom": True},
+            "edges": {"font": {"strokeWidth": 0}, "scaling": {"label": {"drawThreshold": 8}}},
+        })
     return NetworkView(
         data={"nodes": net.nodes, "edges": net.edges, "options": options, "details": details},
         kinds=[k for k in NodeKind if any(n.kind is k for n in graph.nodes)],
