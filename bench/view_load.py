@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import synthetic_graph  # noqa: E402
-from graph.memory import MemoryStore  # noqa: E402
-from tests.browser import chromium, click_node, live_server, recorded_page, wait_ready  # noqa: E402
+from bench.synthetic import synthetic_graph
+from graph.memory import MemoryStore
+from tests.browser import chromium, click_node, live_server, recorded_page, wait_ready
 
 NODES, EDGES, RUNS, BUDGET_S = 1000, 3000, 3, 5.0
 # Timestamps in the page: the pointer going down on the canvas, the panel changing, and
@@ -61,7 +61,8 @@ def main() -> None:
                 page.locator("#panel-body h3").wait_for(timeout=60000)
                 page.wait_for_function("window.__painted !== undefined", timeout=60000)
                 clicks.append(time.perf_counter() - start)
-                shown, painted = page.evaluate("[window.__shown - window.__down, window.__painted - window.__down]")
+                shown, painted = page.evaluate(
+                    "[window.__shown - window.__down, window.__painted - window.__down]")
                 in_page.append(painted / 1000)
                 print(f"run {run + 1}: interactive {loads[-1]:.2f} s; click -> details in the panel "
                       f"{shown:.0f} ms, painted {painted:.0f} ms (in page), {clicks[-1]:.2f} s (driver)")

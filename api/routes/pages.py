@@ -86,7 +86,7 @@ def _view(request: Request, store: GraphStore, settings: Settings,
 def home(request: Request, store: StoreDep) -> HTMLResponse:
     _, redactor = _state(request).refresh(store)
     cases = sorted(((n.id, redactor.name(n)) for n in store.iter_nodes(NodeKind.CASE)
-                    if not redactor.hidden(n)), key=lambda c: c[1])
+                    if redactor.linkable(n)), key=lambda c: c[1])
     return render("home.html", cases=cases, stats=store.stats())
 
 
@@ -134,7 +134,7 @@ def _resolve(request: Request, store: GraphStore, ref: str) -> str:
         return ref
     _, redactor = _state(request).refresh(store)
     for hit in search_index(request, store).search(ref, limit=10):
-        if not redactor.hidden(hit.node):
+        if redactor.linkable(hit.node):
             return hit.node.id
     return ref
 

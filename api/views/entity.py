@@ -38,8 +38,8 @@ class RelationRow:
 
 
 def _party(node: Node, red: Redactor, this_id: str) -> Party:
-    if red.hidden(node):
-        return Party(red.name(node), None)
+    if not red.linkable(node):
+        return Party(red.name(node), None, this=node.id == this_id)
     return Party(red.name(node), f"/entities/{node.id}", this=node.id == this_id)
 
 

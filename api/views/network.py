@@ -17,6 +17,7 @@ from pyvis.network import Network
 
 from api.views.layout import Positions
 from api.views.present import Presenter, Record
+from api.views.redact import Redactor
 from api.views.style import (
     KIND_STYLES,
     RESTRICTED_COLOUR,
@@ -81,14 +82,17 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def view_ids(graph: ViewGraph, restricted: frozenset[str]) -> dict[str, str]:
-    """Browser-side ids: real ids for public entities, opaque per-view ids for restricted ones."""
+def view_ids(graph: ViewGraph, red: Redactor) -> dict[str, str]:
+    """Browser-side ids: real ids for public entities, opaque per-view ids for the others."""
     ids: dict[str, str] = {}
-    hidden = 0
+    hidden = unlinked = 0
     for node in graph.nodes:
-        if node.id in restricted or node.restricted:
+        if red.hidden(node):
             hidden += 1
             ids[node.id] = f"restricted-{hidden}"
+        elif not red.linkable(node):
+            unlinked += 1
+            ids[node.id] = f"unlinked-{unlinked}"
         else:
             ids[node.id] = node.id
     return ids
@@ -108,7 +112,7 @@ def _node_style(node: Node, hidden: bool, centre: bool) -> dict[str, Any]:
 def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                   centre: str | None = None) -> NetworkView:
     red = presenter.redactor
-    ids = view_ids(graph, red.restricted_ids)
+    ids = view_ids(graph, red)
     by_id = {n.id: n for n in graph.nodes}
     net = Network(directed=True)
     net.toggle_physics(False)

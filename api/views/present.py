@@ -105,7 +105,7 @@ class Presenter:
         return Record(
             heading=red.name(node), kind=kind_label(node.kind), facts=facts,
             citations=[self.citation(c, sensitive=False) for c in node.citations],
-            links=entity_links(node),
+            links=entity_links(node) if red.linkable(node) else [],
         )
 
     def edge(self, edge: Edge, source: Node, target: Node) -> Record:

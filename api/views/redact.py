@@ -35,6 +35,10 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s\-–,.()]+", text) if w]
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
 def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     ordered = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
     if not ordered:
@@ -62,6 +66,16 @@ class Redactor:
         ]
         self._whole = _pattern(whole)
         self._parts = _pattern(parts)
+        # Ids are slugs of names, so a public record's id can name a restricted person too
+        # ("case-yerimbetov-kz"); such records are shown but never linked by their id.
+        self._id_words = frozenset(_slug(p) for p in (*whole, *parts))
+
+    def linkable(self, node: Node) -> bool:
+        """May this entity's id appear in a public page (in a link or as a network id)?"""
+        if self.hidden(node):
+            return False
+        slug = f"-{node.id}-"
+        return not any(f"-{word}-" in slug for word in self._id_words if word)
 
     def hidden(self, node: Node) -> bool:
         return node.id in self.restricted_ids or node.restricted
