@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.security import frame_ancestors
+from api.views.layout import layout
 from api.views.network import script_json
 from api.views.redact import NAME_WITHHELD, RESTRICTED_PERSON, Redactor
 from bench.synthetic import synthetic_graph
@@ -161,3 +163,14 @@ def test_large_views_are_capped_and_say_what_was_left_out(tmp_path: Path) -> Non
     between = sum(1 for e in edges if e.source in kept and e.target in kept)
     assert f"200 entities and {1500 - 700} relationships were left out" in " ".join(html.split())
     assert between >= 700
+
+
+def test_large_layouts_are_repeatable_and_keep_every_component_in_view() -> None:
+    nodes, edges = synthetic_graph(600, 1500)
+    ids = [n.id for n in nodes]
+    links = [(e.source, e.target) for e in edges]
+    first = layout(ids, links)
+    assert first == layout(ids, links) and set(first) == set(ids)
+    radii = sorted(math.hypot(x, y) for x, y in first.values())
+    # The isolated source node must not sit so far out that the network shrinks to a dot.
+    assert radii[-1] < 3 * radii[len(radii) // 2]
