@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api.errors import BAD_KEY, RATE_LIMITED, install_error_handlers
+from api.headers import install_security_headers
 from api.middleware import TrustMiddleware
 from api.openapi import install_openapi
 from api.ratelimit import TokenBuckets, rate_limit
@@ -19,11 +21,13 @@ from api.routes import (
     health,
     imports,
     neighbourhood,
+    pages,
     paths,
     relatives,
     search,
     timeline,
 )
+from api.views.render import STATIC_DIR, check_vendor_files
 from graph import open_store
 from graph.settings import Settings, get_settings
 from graph.store import GraphStore
@@ -60,6 +64,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for expensive in (neighbourhood, paths, cases, export, imports):
         app.include_router(expensive.router, prefix="/api", dependencies=[Depends(rate_limit)],
                            responses={**BAD_KEY, **RATE_LIMITED})
+    check_vendor_files()
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # outermost last: CORS answers preflights, then the trust boundary, then page headers
+    install_security_headers(app, settings)
     app.add_middleware(TrustMiddleware, settings=settings)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

@@ -68,8 +68,7 @@ class RedactorCache:
         now = time.monotonic()
         stale = self._key != version or (version is None and now - self._built > self.ttl)
         if stale or self._built == 0.0:
-            self._redactor = Redactor((n for n in self.store.iter_nodes() if n.restricted),
-                                      self.secret)
+            self._redactor = Redactor(self.store.iter_nodes(), self.secret)
             self._key, self._built = version, now
         return self._redactor
 

@@ -8,6 +8,7 @@ import sys
 SCRIPTS = [
     "bench.path_query",
     "bench.http_load",
+    "bench.view_load",
 ]
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from anyascii import anyascii
 
 from schema.models import Node
+from schema.vocabulary import NodeKind
 
 PLACEHOLDER = "a restricted person"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -54,7 +55,7 @@ class Redactor:
 
     Built from all nodes, because what identifies a restricted person depends on
     the rest of the graph: besides full names and aliases, each distinctive word
-    of their name (one no public entity's name uses: "Yerimbetov", but not a
+    of their name (one no public person's name uses: "Yerimbetov", but not a
     surname shared with a public brother) is scrubbed wherever it stands alone,
     and a public entity whose id carries such a word ("case-yerimbetov-kz") gets
     a pseudonymous id too.
@@ -64,7 +65,8 @@ class Redactor:
         self._secret = secret.encode()
         everyone = list(nodes)
         restricted = [n for n in everyone if n.restricted]
-        public_words = {w.casefold() for n in everyone if not n.restricted
+        public_words = {w.casefold() for n in everyone
+                        if n.kind is NodeKind.PERSON and not n.restricted and not n.group
                         for label in (n.name, *n.aliases) for w in _WORD.findall(label)}
         names: set[str] = set()
         words: set[str] = set()

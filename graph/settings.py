@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     max_paths: int = Field(100, ge=1)
     query_timeout_s: float = Field(5.0, gt=0)
 
+    # Network views and embeds: the largest view drawn, and who may frame /embed/ pages
+    # (a CSP frame-ancestors source list; "*" since the data is public).
+    view_max_nodes: int = Field(1000, ge=1)
+    view_max_edges: int = Field(3000, ge=0)
+    embed_frame_ancestors: str = "*"
+
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -1,0 +1,171 @@
+"""HTML pages: home and search, entity pages, and each network view as a page and an embed.
+
+Every view answers under `/viz/...` (full page with filters, legend and the
+embed snippet) and `/embed/...` (the bare network, frameable). All requests
+are public for now, so restricted persons are always redacted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
+
+from api.deps import SettingsDep, StoreDep
+from api.routes.search import search_index
+from api.views.entity import entity_page_context
+from api.views.network import build_network, script_json
+from api.views.present import Presenter
+from api.views.render import VENDOR_FILES, ViewState, render
+from api.views.specs import (
+    ViewSpec,
+    case_spec,
+    entity_spec,
+    graph_spec,
+    parse_kinds,
+    parse_types,
+    path_spec,
+    relatives_spec,
+)
+from graph.errors import LimitExceeded, NodeNotFound, RepgraphError
+from graph.settings import Settings
+from graph.store import GraphStore
+from schema.vocabulary import RELATIONS, NodeKind
+
+router = APIRouter(include_in_schema=False)
+ListParam = Annotated[list[str], Query()]
+
+
+def _state(request: Request) -> ViewState:
+    state: ViewState | None = getattr(request.app.state, "views", None)
+    if state is None:
+        state = request.app.state.views = ViewState()
+    return state
+
+
+def _error_page(exc: Exception) -> HTMLResponse:
+    if isinstance(exc, NodeNotFound):
+        return render("error.html", 404, title="Not found",
+                      message=f"There is no public entity with the id “{exc.node_id}”.")
+    if isinstance(exc, LimitExceeded | ValueError):
+        return render("error.html", 422, title="Cannot show this view", message=str(exc))
+    return render("error.html", 500, title="Something went wrong",
+                  message="The view could not be built. Please try again later.")
+
+
+def _view(request: Request, store: GraphStore, settings: Settings,
+          build: Callable[[], ViewSpec]) -> HTMLResponse:
+    """Build, cap, lay out and render a view, as a full page or an embed."""
+    embed = request.url.path.startswith("/embed/")
+    state = _state(request)
+    version, redactor = state.refresh(store)
+    try:
+        spec = build()
+    except (RepgraphError, ValueError) as exc:
+        return _error_page(exc)
+    graph = spec.graph.capped(settings.view_max_nodes, settings.view_max_edges)
+    positions = state.layouts.get(
+        (version, spec.path, settings.view_max_nodes, settings.view_max_edges),
+        [n.id for n in graph.nodes], [(e.source, e.target) for e in graph.edges])
+    view = build_network(graph, positions, Presenter(store, redactor), centre=spec.centre)
+    base = str(request.base_url).rstrip("/")
+    embed_url = f"{base}/embed{spec.path}"
+    snippet = (f'<iframe src="{escape(embed_url)}" title="{escape(spec.title)}" width="100%" '
+               f'height="600" style="border:0" loading="lazy"></iframe>')
+    return render("embed.html" if embed else "view.html", spec=spec, view=view, graph=graph,
+                  data_json=script_json(view.data), full_url=f"/viz{spec.path}",
+                  embed_url=embed_url, snippet=str(snippet), relation_types=sorted(RELATIONS),
+                  node_kinds=list(NodeKind))
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, store: StoreDep) -> HTMLResponse:
+    _, redactor = _state(request).refresh(store)
+    cases = sorted(((n.id, redactor.name(n)) for n in store.iter_nodes(NodeKind.CASE)
+                    if redactor.linkable(n)), key=lambda c: c[1])
+    return render("home.html", cases=cases, stats=store.stats())
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(request: Request, store: StoreDep, entity_id: str) -> HTMLResponse:
+    _, redactor = _state(request).refresh(store)
+    try:
+        context = entity_page_context(store, redactor, entity_id)
+    except RepgraphError as exc:
+        return _error_page(exc)
+    return render("entity.html", **context)
+
+
+@router.get("/viz/entity/{entity_id}", response_class=HTMLResponse)
+@router.get("/embed/entity/{entity_id}", response_class=HTMLResponse)
+def entity_network(request: Request, store: StoreDep, settings: SettingsDep, entity_id: str,
+                   depth: Annotated[int, Query(ge=1)] = 1, types: ListParam = []) -> HTMLResponse:  # noqa: B006
+    def build() -> ViewSpec:
+        _, redactor = _state(request).refresh(store)
+        return entity_spec(store, redactor, settings, entity_id, depth, parse_types(types))
+    return _view(request, store, settings, build)
+
+
+@router.get("/viz/path", response_class=HTMLResponse)
+@router.get("/embed/path", response_class=HTMLResponse)
+def path_network(request: Request, store: StoreDep, settings: SettingsDep,
+                 source: Annotated[str, Query(min_length=1, max_length=200)],
+                 target: Annotated[str, Query(min_length=1, max_length=200)],
+                 mode: Literal["shortest", "all"] = "shortest") -> Response:
+    resolved = [_resolve(request, store, ref) for ref in (source, target)]
+    if resolved != [source, target]:
+        # Names typed into the form become ids, so the URL that is shared is the stable one.
+        query = urlencode({"source": resolved[0], "target": resolved[1], "mode": mode})
+        return RedirectResponse(f"{request.url.path}?{query}", 303)
+
+    def build() -> ViewSpec:
+        _, redactor = _state(request).refresh(store)
+        return path_spec(store, redactor, source, target, mode)
+    return _view(request, store, settings, build)
+
+
+def _resolve(request: Request, store: GraphStore, ref: str) -> str:
+    """An id stays as it is; a name becomes the id of the closest public match."""
+    if store.has_node(ref):
+        return ref
+    _, redactor = _state(request).refresh(store)
+    for hit in search_index(request, store, public=True).search(ref, limit=10):
+        if redactor.linkable(hit.node):
+            return hit.node.id
+    return ref
+
+
+@router.get("/viz/relatives", response_class=HTMLResponse)
+@router.get("/embed/relatives", response_class=HTMLResponse)
+def relatives_network(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    return _view(request, store, settings, lambda: relatives_spec(store))
+
+
+@router.get("/viz/case/{case_id}", response_class=HTMLResponse)
+@router.get("/embed/case/{case_id}", response_class=HTMLResponse)
+def case_network(request: Request, store: StoreDep, settings: SettingsDep,
+                 case_id: str) -> HTMLResponse:
+    def build() -> ViewSpec:
+        _, redactor = _state(request).refresh(store)
+        return case_spec(store, redactor, case_id)
+    return _view(request, store, settings, build)
+
+
+@router.get("/viz/graph", response_class=HTMLResponse)
+@router.get("/embed/graph", response_class=HTMLResponse)
+def whole_network(request: Request, store: StoreDep, settings: SettingsDep,
+                  kinds: ListParam = []) -> HTMLResponse:  # noqa: B006
+    return _view(request, store, settings, lambda: graph_spec(store, parse_kinds(kinds)))
+
+
+@router.get("/vendor/{name}")
+def vendor(name: str) -> Response:
+    """vis-network from the installed pyvis package: the pages never need a CDN."""
+    path = VENDOR_FILES.get(name)
+    if path is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,172 @@
+"""A `ViewGraph` as pyvis network data plus side-panel details, ready to embed in a page.
+
+pyvis builds the vis-network node and edge records and the base options; the
+options are then tightened for large, static networks (no physics, straight
+edges). Node titles are plain strings, which vis-network 9 shows with
+`innerText`; nothing here is ever meant to be parsed as HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import orjson
+from markupsafe import Markup
+from pyvis.network import Network
+
+from api.views.layout import Positions
+from api.views.present import Presenter, Record
+from api.views.redact import Redactor
+from api.views.style import (
+    KIND_STYLES,
+    RESTRICTED_COLOUR,
+    edge_colour,
+    edge_dashed,
+    is_measure,
+    kind_label,
+    relation_label,
+)
+from api.views.subgraphs import ViewGraph
+from schema.models import Node
+from schema.vocabulary import NodeKind
+
+LABEL_MAX = 42
+BIG_VIEW = 300  # edges; above this, edges are hidden while dragging or zooming
+
+_OPTIONS: dict[str, Any] = {
+    "physics": {"enabled": False},
+    "layout": {"improvedLayout": False},
+    "nodes": {
+        "size": 14,
+        "borderWidth": 1.5,
+        "font": {"size": 14, "color": "#202124", "strokeWidth": 4, "strokeColor": "#ffffff",
+                 "face": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+    },
+    "edges": {
+        "smooth": False,
+        "width": 1.4,
+        "selectionWidth": 2,
+        "color": {"inherit": False},
+        "arrows": {"to": {"scaleFactor": 0.55}},
+        "font": {"size": 11, "color": "#3c4043", "strokeWidth": 3, "strokeColor": "#ffffff",
+                 "align": "middle"},
+    },
+    "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False,
+                    "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False}},
+}
+
+
+@dataclass
+class NetworkView:
+    """What a view page needs: the JSON for the browser and counts for the text around it."""
+
+    data: dict[str, Any]
+    kinds: list[NodeKind]
+    node_count: int
+    edge_count: int
+    has_restricted: bool
+    has_measures: bool
+    has_uncertain: bool
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1].rstrip() + "…"
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(
+            out.get(key), dict) else value
+    return out
+
+
+def view_ids(graph: ViewGraph, red: Redactor) -> dict[str, str]:
+    """Browser-side ids: real ids for public entities, opaque per-view ids for the others."""
+    ids: dict[str, str] = {}
+    hidden = unlinked = 0
+    for node in graph.nodes:
+        if red.hidden(node):
+            hidden += 1
+            ids[node.id] = f"restricted-{hidden}"
+        elif not red.linkable(node):
+            unlinked += 1
+            ids[node.id] = f"unlinked-{unlinked}"
+        else:
+            ids[node.id] = node.id
+    return ids
+
+
+def _node_style(node: Node, hidden: bool, centre: bool) -> dict[str, Any]:
+    style = KIND_STYLES[node.kind]
+    if hidden:
+        return {"shape": style.shape, "color": {"background": "#ffffff", "border": RESTRICTED_COLOUR},
+                "borderWidth": 2, "shapeProperties": {"borderDashes": [4, 3]}}
+    extra: dict[str, Any] = {"shape": style.shape, "color": style.colour}
+    if centre:
+        extra.update(size=22, borderWidth=3, font={"size": 16, "bold": True})
+    return extra
+
+
+def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
+                  centre: str | None = None) -> NetworkView:
+    red = presenter.redactor
+    ids = view_ids(graph, red)
+    by_id = {n.id: n for n in graph.nodes}
+    net = Network(directed=True)
+    net.toggle_physics(False)
+    details: dict[str, dict[str, Any]] = {}
+    for node in graph.nodes:
+        vid = ids[node.id]
+        hidden = red.hidden(node)
+        name = red.name(node)
+        x, y = positions.get(node.id, (0.0, 0.0))
+        style = _node_style(node, hidden, centre == node.id)
+        net.add_node(vid, label=_short(name), title=f"{name}\n{kind_label(node.kind)}",
+                     x=x, y=y, physics=False, **style)
+        details[f"n:{vid}"] = _record(presenter.node(node))
+    for number, edge in enumerate(graph.edges):
+        source, target = by_id[edge.source], by_id[edge.target]
+        eid = f"e{number}"
+        label = relation_label(edge.type)
+        net.add_edge(ids[edge.source], ids[edge.target], id=eid, label=label,
+                     title=f"{red.name(source)} — {label} — {red.name(target)}",
+                     arrows="to" if edge.directed else "",
+                     color={"color": edge_colour(edge.type), "highlight": edge_colour(edge.type)},
+                     dashes=edge_dashed(edge.certainty))
+        details[f"e:{eid}"] = _record(presenter.edge(edge, source, target))
+    big = len(graph.edges) > BIG_VIEW
+    options = _merge(orjson.loads(net.options.to_json()), _OPTIONS)
+    if big:
+        # Drawing thousands of outlined labels costs most of a frame in software
+        # rendering: hide edges while moving, and label them only when zoomed in.
+        options = _merge(options, {
+            "interaction": {"hideEdgesOnDrag": True, "hideEdgesOnZoom": True},
+            "edges": {"font": {"strokeWidth": 0}, "scaling": {"label": {"drawThreshold": 8}}},
+        })
+    return NetworkView(
+        data={"nodes": net.nodes, "edges": net.edges, "options": options, "details": details},
+        kinds=[k for k in NodeKind if any(n.kind is k for n in graph.nodes)],
+        node_count=len(net.nodes), edge_count=len(net.edges),
+        has_restricted=any(red.hidden(n) for n in graph.nodes),
+        has_measures=any(is_measure(e.type) for e in graph.edges),
+        has_uncertain=any(edge_dashed(e.certainty) for e in graph.edges),
+    )
+
+
+def _record(record: Record) -> dict[str, Any]:
+    return asdict(record)
+
+
+def script_json(value: object) -> Markup:
+    """JSON that can sit inside a <script> element: no `<`, `>` or `&` survives literally.
+
+    The page reads it with `JSON.parse(element.textContent)`, so a name such as
+    `</script><script>alert(1)</script>` stays a string.
+    """
+    text = orjson.dumps(value).decode()
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)

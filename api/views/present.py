@@ -1,0 +1,135 @@
+"""Nodes, edges and citations as the public reads them: plain strings, already redacted.
+
+The network side panel and the entity page both show these records, so the
+wording (and the redaction) lives in one place. Everything returned is plain
+text or an http(s) URL; escaping is the template's or the DOM's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from api.views.redact import Redactor
+from api.views.style import kind_label, relation_label
+from graph.store import GraphStore
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import Certainty, NodeKind
+
+
+@dataclass(frozen=True)
+class CitationView:
+    text: str
+    url: str | None
+
+
+@dataclass
+class Record:
+    """One node or edge as shown in a side panel or on a page."""
+
+    heading: str
+    kind: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    citations: list[CitationView] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)  # (text, same-origin href)
+    restricted: bool = False
+
+
+def safe_url(url: object) -> str | None:
+    """Only web links are ever rendered; anything else (javascript:, data:) is dropped."""
+    if not isinstance(url, str):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v).replace("_", " ") for v in value)
+    if isinstance(value, dict):
+        return f"{len(value)} entries"
+    return str(value)
+
+
+class Presenter:
+    """Turns records into `Record`s, looking up source documents for citation titles."""
+
+    def __init__(self, store: GraphStore, redactor: Redactor) -> None:
+        self.store = store
+        self.redactor = redactor
+        self._sources: dict[str, Node] = {}
+
+    def load_sources(self, citations: Iterable[Citation]) -> None:
+        wanted = {c.source for c in citations} - self._sources.keys()
+        if wanted:
+            self._sources.update(self.store.find_nodes(wanted))
+
+    def citation(self, citation: Citation, sensitive: bool) -> CitationView:
+        source = self._sources.get(citation.source)
+        title = self.redactor.text(source.name) if source else citation.source
+        parts = [title]
+        if citation.paragraph:
+            parts.append(f"para. {citation.paragraph}")
+        if citation.footnote is not None:
+            parts.append(f"footnote {citation.footnote}")
+        note = self.redactor.citation_note(citation, sensitive)
+        text = ", ".join(parts) + (f" ({note})" if note else "")
+        url = safe_url(citation.url) or (safe_url(source.properties.get("url")) if source else None)
+        return CitationView(text=text, url=url)
+
+    def node(self, node: Node) -> Record:
+        red = self.redactor
+        self.load_sources(node.citations)
+        if red.hidden(node):
+            return Record(
+                heading=red.name(node).capitalize(), kind=kind_label(node.kind), restricted=True,
+                facts=[("Note", "This person's identity is withheld to protect them.")],
+                citations=[self.citation(c, sensitive=True) for c in node.citations],
+            )
+        facts: list[tuple[str, str]] = []
+        if node.aliases:
+            facts.append(("Also known as", red.text(", ".join(node.aliases))))
+        if node.description:
+            facts.append(("Description", red.text(node.description)))
+        if node.roles:
+            facts.append(("Roles", _value(node.roles)))
+        if node.status:
+            facts.append(("Status", _value(node.status)))
+        if node.group and node.count is not None:
+            facts.append(("Number", f"{node.count_qualifier or ''} {node.count}".strip()))
+        for key, value in node.properties.items():
+            facts.append((key.replace("_", " ").capitalize(), red.text(_value(value))))
+        return Record(
+            heading=red.name(node), kind=kind_label(node.kind), facts=facts,
+            citations=[self.citation(c, sensitive=False) for c in node.citations],
+            links=entity_links(node) if red.linkable(node) else [],
+        )
+
+    def edge(self, edge: Edge, source: Node, target: Node) -> Record:
+        red = self.redactor
+        self.load_sources(edge.citations)
+        sensitive = red.touches_restricted(edge)
+        arrow = "→" if edge.directed else "—"
+        heading = f"{red.name(source)} {arrow} {relation_label(edge.type)} {arrow} {red.name(target)}"
+        facts = [("Relationship", relation_label(edge.type))]
+        if edge.date:
+            facts.append(("Date", f"{edge.date} to {edge.end}" if edge.end else edge.date))
+        if edge.certainty is not Certainty.STATED:
+            who = red.text(edge.claimed_by or "unknown")
+            facts.append(("Certainty", f"{edge.certainty.value}, according to {who}"))
+        for key, value in red.edge_properties(edge).items():
+            facts.append((key.replace("_", " ").capitalize(), _value(value)))
+        return Record(heading=heading, kind="Relationship", facts=facts, restricted=sensitive,
+                      citations=[self.citation(c, sensitive) for c in edge.citations])
+
+
+def entity_links(node: Node) -> list[tuple[str, str]]:
+    """Same-origin links from a public entity to its page and views."""
+    links = [("Entity page", f"/entities/{node.id}"),
+             ("Network around it", f"/viz/entity/{node.id}")]
+    if node.kind is NodeKind.CASE:
+        links.append(("Case network", f"/viz/case/{node.id}"))
+    return links

@@ -1,0 +1,78 @@
+"""Templates, static files and the per-data-version caches the pages share.
+
+Jinja autoescapes everything; the only unescaped output is `script_json`,
+which escapes `<`, `>` and `&` itself. vis-network is served from the copy
+inside the installed pyvis package, so pages work offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from api.views.layout import LayoutCache
+from api.views.redact import Redactor
+from api.views.style import KIND_STYLES, MEASURE_COLOUR, RELATION_COLOUR, RESTRICTED_COLOUR
+from graph.store import GraphStore
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+VIS_VERSION = "9.1.2"
+VIS_DIR = Path(str(files("pyvis"))) / "lib" / f"vis-{VIS_VERSION}"
+VENDOR_FILES = {
+    f"vis-network-{VIS_VERSION}.min.js": VIS_DIR / "vis-network.min.js",
+    f"vis-network-{VIS_VERSION}.css": VIS_DIR / "vis-network.css",
+}
+
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_env.globals.update(
+    kind_styles=KIND_STYLES, measure_colour=MEASURE_COLOUR, relation_colour=RELATION_COLOUR,
+    restricted_colour=RESTRICTED_COLOUR, vis_js=f"/vendor/vis-network-{VIS_VERSION}.min.js",
+    vis_css=f"/vendor/vis-network-{VIS_VERSION}.css",
+)
+
+
+def check_vendor_files() -> None:
+    """Fail at start-up, not on the first page view, if pyvis no longer ships vis-network."""
+    missing = [str(p) for p in VENDOR_FILES.values() if not p.is_file()]
+    if missing:
+        raise RuntimeError(f"vis-network not found in the pyvis package: {', '.join(missing)}")
+
+
+def render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    html = _env.get_template(template).render(**context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def data_version(store: GraphStore) -> Hashable:
+    """Changes whenever the stored data does (the embedded store counts its writes)."""
+    stats = store.stats()
+    return (id(store), getattr(store, "version", None), stats.nodes, stats.edges)
+
+
+class ViewState:
+    """The redactor and the layouts for the current data; rebuilt when the data changes."""
+
+    def __init__(self) -> None:
+        self._version: Hashable = None
+        self._redactor: Redactor | None = None
+        self.layouts = LayoutCache()
+
+    def refresh(self, store: GraphStore) -> tuple[Hashable, Redactor]:
+        version = data_version(store)
+        if self._redactor is None or version != self._version:
+            self._redactor = Redactor(store.iter_nodes())
+            self._version = version
+            self.layouts = LayoutCache()
+        return version, self._redactor

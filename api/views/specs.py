@@ -1,0 +1,123 @@
+"""Each view as a `ViewSpec`: its title, its canonical URL and the part of the graph it shows.
+
+The canonical URL (after `/viz` or `/embed`) names entities by id and lists
+filters in a fixed order, so an embed pasted into an article keeps pointing at
+the same view while showing current data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from api.views.redact import Redactor
+from api.views.subgraphs import (
+    ViewGraph,
+    case_view,
+    entity_view,
+    path_view,
+    relatives_view,
+    require_public,
+    whole_view,
+)
+from graph.settings import Settings
+from graph.store import GraphStore
+from schema.vocabulary import RELATIONS, NodeKind
+
+
+@dataclass
+class ViewSpec:
+    title: str
+    intro: str
+    path: str  # canonical, e.g. "/entity/bota-jardemalie?depth=2"
+    graph: ViewGraph
+    centre: str | None = None
+    controls: str | None = None  # which filter form the full page shows
+    form: dict[str, object] = field(default_factory=dict)
+
+
+def split_list(values: list[str]) -> list[str]:
+    """`?types=A,B&types=C` -> [A, B, C]: accepts both commas and repeated parameters."""
+    return [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+
+
+def _canonical(base: str, params: dict[str, str]) -> str:
+    query = urlencode({k: v for k, v in params.items() if v}, safe=",")
+    return f"{base}?{query}" if query else base
+
+
+def parse_types(values: list[str]) -> list[str]:
+    types = sorted(set(split_list(values)))
+    unknown = [t for t in types if t not in RELATIONS]
+    if unknown:
+        raise ValueError(f"unknown relationship types: {', '.join(unknown)}; "
+                         f"known: {', '.join(sorted(RELATIONS))}")
+    return types
+
+
+def parse_kinds(values: list[str]) -> list[NodeKind]:
+    names = set(split_list(values))
+    known = {k.value for k in NodeKind}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"unknown kinds: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return [k for k in NodeKind if k.value in names]
+
+
+def entity_spec(store: GraphStore, red: Redactor, settings: Settings, entity_id: str,
+                depth: int, types: list[str]) -> ViewSpec:
+    require_public(store, red.restricted_ids, entity_id)
+    limit = min(settings.view_max_nodes, settings.max_page)
+    graph = entity_view(store, entity_id, depth=depth, types=types or None, limit=limit)
+    name = red.name(store.get_node(entity_id))
+    hops = "one step" if depth == 1 else f"{depth} steps"
+    filtered = f", through {', '.join(t.lower().replace('_', ' ') for t in types)} only" if types else ""
+    return ViewSpec(
+        title=f"Network around {name}", centre=entity_id, controls="entity",
+        intro=f"Everyone and everything within {hops} of {name}{filtered}.",
+        path=_canonical(f"/entity/{quote(entity_id)}",
+                        {"depth": str(depth), "types": ",".join(types)}),
+        graph=graph, form={"depth": depth, "types": types, "max_depth": settings.max_depth},
+    )
+
+
+def path_spec(store: GraphStore, red: Redactor, source: str, target: str, mode: str) -> ViewSpec:
+    require_public(store, red.restricted_ids, source, target)
+    graph = path_view(store, source, target, mode=mode)
+    a, b = red.name(store.get_node(source)), red.name(store.get_node(target))
+    which = "All shortest connections" if mode == "all" else "The shortest connection"
+    return ViewSpec(
+        title=f"How {a} connects to {b}", controls="path", graph=graph,
+        intro=f"{which} between {a} and {b}, in either direction.",
+        path=_canonical("/path", {"source": source, "target": target, "mode": mode}),
+        form={"source": source, "target": target, "mode": mode},
+    )
+
+
+def relatives_spec(store: GraphStore) -> ViewSpec:
+    return ViewSpec(
+        title="Targeted through relatives", path="/relatives", graph=relatives_view(store),
+        intro="People pressured through members of their families: the relatives, the person "
+              "the pressure was aimed at, and the measures taken against the relatives.",
+    )
+
+
+def case_spec(store: GraphStore, red: Redactor, case_id: str) -> ViewSpec:
+    require_public(store, red.restricted_ids, case_id)
+    graph = case_view(store, case_id)
+    name = red.name(store.get_node(case_id))
+    return ViewSpec(
+        title=name, centre=case_id, path=f"/case/{quote(case_id)}", graph=graph,
+        intro="The case, its defendants, charges and agencies, and other cases that share them.",
+    )
+
+
+def graph_spec(store: GraphStore, kinds: list[NodeKind]) -> ViewSpec:
+    chosen = ", ".join(k.value for k in kinds) if kinds else ""
+    return ViewSpec(
+        title="The whole graph" if not kinds else f"The graph: {chosen}",
+        intro="Every entity of the chosen kinds and the relationships between them.",
+        path=_canonical("/graph", {"kinds": ",".join(k.value for k in kinds)}),
+        graph=whole_view(store, frozenset(kinds) or None), controls="graph",
+        form={"kinds": [k.value for k in kinds]},
+    )

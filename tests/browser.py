@@ -1,0 +1,144 @@
+"""A live server and headless Chromium for page tests.
+
+The app runs under uvicorn in a background thread on a free local port, over a
+real store; Chromium is Debian's (`/usr/bin/chromium`), never a downloaded one.
+Every page a test opens records its requests, so a test can check that none
+left the server's origin.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import uvicorn
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from api.app import create_app
+from graph.settings import Settings
+from graph.store import GraphStore
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    base: str
+    store: GraphStore
+
+
+@contextmanager
+def live_server(store: GraphStore, settings: Settings | None = None) -> Iterator[LiveServer]:
+    port = free_port()
+    app = create_app(settings or Settings(), store)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", store)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[tuple[Playwright, Browser]]:
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield pw, browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class Recorded:
+    """What a page did that a test may want to forbid."""
+
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def foreign(self, base: str) -> list[str]:
+        return [u for u in self.requests if not (u == base or u.startswith(base + "/"))]
+
+
+def recorded_page(browser: Browser) -> tuple[Page, Recorded]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    rec = Recorded()
+    page.on("request", lambda r: rec.requests.append(r.url))
+    page.on("pageerror", lambda e: rec.errors.append(str(e)))
+
+    def on_dialog(dialog: object) -> None:
+        rec.dialogs.append(getattr(dialog, "message", "?"))
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    page.on("dialog", on_dialog)
+    return page, rec
+
+
+def wait_ready(page: Page, timeout_ms: float = 15000) -> None:
+    page.wait_for_selector("body[data-ready='true']", timeout=timeout_ms)
+
+
+def node_position(page: Page, node_id: str) -> tuple[float, float]:
+    """Where a node is drawn on screen, from vis-network's own coordinates."""
+    box = page.locator("#network canvas").bounding_box()
+    assert box is not None
+    xy = page.evaluate(
+        """(id) => { const n = window.repgraphView.network;
+                     return n.canvasToDOM(n.getPositions([id])[id]); }""", node_id)
+    return box["x"] + xy["x"], box["y"] + xy["y"]
+
+
+def click_node(page: Page, node_id: str) -> None:
+    page.evaluate("(id) => window.repgraphView.network.focus(id, {scale: 1.5, animation: false})",
+                  node_id)
+    page.wait_for_timeout(50)
+    x, y = node_position(page, node_id)
+    page.mouse.click(x, y)
+
+
+@contextmanager
+def host_page(body: str) -> Iterator[str]:
+    """Another origin (a different port) serving one HTML page: the "news site" that embeds us."""
+    encoded = body.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(encoded)))
+            self.end_headers()
+            self.wfile.write(encoded)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -1,0 +1,176 @@
+"""Pages over HTTP: security headers, redaction of restricted persons, caps and escaping."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.headers import frame_ancestors
+from api.views.layout import layout
+from api.views.network import script_json
+from api.views.redact import NAME_WITHHELD, RESTRICTED_PERSON, Redactor
+from bench.synthetic import synthetic_graph
+from graph.memory import MemoryStore
+from graph.settings import Settings
+from graph.store import GraphStore
+from schema.vocabulary import NodeKind
+
+
+@pytest.fixture(scope="module")
+def client(kz_store: GraphStore) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(), kz_store)) as found:
+        yield found
+
+
+def _public_pages(store: GraphStore) -> list[str]:
+    """Every page a reader can reach by following links (records whose id would name a
+    restricted person are shown, but never linked, so they are not reachable by id)."""
+    red = Redactor(store.iter_nodes())
+    urls = ["/", "/viz/relatives", "/embed/relatives", "/viz/graph", "/embed/graph?kinds=person",
+            "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=all"]
+    for node in store.iter_nodes():
+        if not red.linkable(node):
+            continue
+        urls += [f"/entities/{node.id}", f"/viz/entity/{node.id}?depth=2"]
+        if node.kind is NodeKind.CASE:
+            urls.append(f"/embed/case/{node.id}")
+    return urls
+
+
+def _view_data(html: str) -> dict[str, object]:
+    found = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', html, re.S)
+    assert found, "the page carries its data"
+    data: dict[str, object] = json.loads(found.group(1))
+    return data
+
+
+def test_restricted_persons_are_never_named_on_public_pages(client: TestClient,
+                                                            kz_store: GraphStore) -> None:
+    restricted = [n for n in kz_store.iter_nodes() if n.restricted]
+    assert restricted
+    secrets = {s for n in restricted for s in (n.name, *n.aliases, n.id)} | {"Yerimbetov", "Kalyk"}
+    for url in _public_pages(kz_store):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        leaked = [s for s in secrets if s.lower() in response.text.lower()]
+        assert not leaked, f"{url} names {leaked}"
+    relatives = client.get("/viz/relatives").text
+    assert RESTRICTED_PERSON in relatives
+    assert "restricted-1" in relatives
+    case = client.get("/viz/entity/bota-jardemalie", params={"depth": 2}).text
+    assert f"Criminal case against {RESTRICTED_PERSON}" in case and "unlinked-1" in case
+
+
+def test_restricted_persons_are_answered_like_unknown_ids(client: TestClient) -> None:
+    for url in ("/entities/iskander-yerimbetov", "/viz/entity/iskander-yerimbetov",
+                "/embed/entity/kalyk-mendygazyev",
+                "/viz/path?source=iskander-yerimbetov&target=bota-jardemalie",
+                "/entities/no-such-entity"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Iskander" not in response.text and "Kalyk" not in response.text
+
+
+def test_redactor_scrubs_full_names_and_unshared_surnames(kz_store: GraphStore) -> None:
+    red = Redactor(kz_store.iter_nodes())
+    assert red.text("Criminal case against Iskander Yerimbetov (Kazakhstan)") == (
+        f"Criminal case against {RESTRICTED_PERSON} (Kazakhstan)")
+    assert red.text("Yerimbetov was arrested") == f"{NAME_WITHHELD} was arrested"
+    # Barlyk Mendygazyev is public: his surname stays, his restricted brother's name goes.
+    assert red.text("Barlyk Mendygazyev and Kalyk Mendygazyev") == (
+        f"Barlyk Mendygazyev and {RESTRICTED_PERSON}")
+
+
+def test_every_page_has_a_strict_policy_and_only_embeds_may_be_framed(client: TestClient) -> None:
+    for url in ("/", "/entities/bota-jardemalie", "/viz/relatives", "/viz/graph",
+                "/static/view.js", "/api/health"):
+        headers = client.get(url).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, url
+        assert policy.endswith("frame-ancestors 'none'"), url
+        assert headers["x-frame-options"] == "DENY", url
+    embed = client.get("/embed/relatives").headers
+    assert embed["content-security-policy"].endswith("frame-ancestors *")
+    assert "x-frame-options" not in embed
+
+
+def test_the_embed_frame_ancestors_come_from_the_setting(kz_store: GraphStore) -> None:
+    settings = Settings(embed_frame_ancestors="https://news.example.org 'self'")
+    with TestClient(create_app(settings, kz_store)) as client:
+        policy = client.get("/embed/graph").headers["content-security-policy"]
+    assert policy.endswith("frame-ancestors https://news.example.org 'self'")
+    for bad in ("https://a.org; script-src *", "", "https://a.org\r\nX-Evil: 1"):
+        with pytest.raises(ValueError, match="embed_frame_ancestors"):
+            frame_ancestors(bad)
+
+
+def test_pages_load_nothing_from_other_origins(client: TestClient) -> None:
+    for url in ("/", "/entities/marat-zhylanbayev", "/viz/graph", "/embed/relatives"):
+        html = client.get(url).text
+        for attr in re.findall(r'<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)="([^"]+)"', html):
+            assert attr.startswith("/") and not attr.startswith("//"), (url, attr)
+    assert client.get("/vendor/vis-network-9.1.2.min.js").status_code == 200
+
+
+def test_page_data_cannot_close_its_script_element() -> None:
+    text = str(script_json({"name": "</script><script>alert(1)</script>", "note": "a & b"}))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"name": "</script><script>alert(1)</script>", "note": "a & b"}
+
+
+def test_embed_snippet_points_at_a_stable_readable_url(client: TestClient) -> None:
+    html = client.get("/viz/entity/bota-jardemalie", params={"depth": 2, "types": "FAMILY_OF,DETAINED"}).text
+    snippet = re.search(r'<textarea id="embed-snippet"[^>]*>(.*?)</textarea>', html, re.S)
+    assert snippet
+    assert ("&lt;iframe src=&#34;http://testserver/embed/entity/bota-jardemalie"
+            "?depth=2&amp;amp;types=DETAINED,FAMILY_OF&#34;") in snippet.group(1)
+
+
+def test_names_typed_into_the_path_form_redirect_to_ids(client: TestClient) -> None:
+    response = client.get("/viz/path", params={"source": "Bota Jardemalie", "target": "Ablyazov"},
+                          follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == (
+        "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=shortest")
+
+
+def test_bad_view_parameters_get_a_clear_page(client: TestClient) -> None:
+    response = client.get("/viz/graph?kinds=person,planet")
+    assert response.status_code == 422 and "unknown kinds: planet" in response.text
+    response = client.get("/viz/entity/bota-jardemalie?types=LOVES")
+    assert response.status_code == 422 and "unknown relationship types: LOVES" in response.text
+    assert client.get("/viz/entity/bota-jardemalie?depth=99").status_code == 422
+
+
+def test_large_views_are_capped_and_say_what_was_left_out(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / "big")
+    nodes, edges = synthetic_graph(600, 1500)
+    store.write(nodes, edges)
+    settings = Settings(view_max_nodes=400, view_max_edges=700)
+    with TestClient(create_app(settings, store)) as client:
+        html = client.get("/viz/graph").text
+    data = _view_data(html)
+    assert isinstance(data["nodes"], list) and isinstance(data["edges"], list)
+    assert (len(data["nodes"]), len(data["edges"])) == (400, 700)
+    kept = {n["id"] for n in data["nodes"]}
+    between = sum(1 for e in edges if e.source in kept and e.target in kept)
+    assert f"200 entities and {1500 - 700} relationships were left out" in " ".join(html.split())
+    assert between >= 700
+
+
+def test_large_layouts_are_repeatable_and_keep_every_component_in_view() -> None:
+    nodes, edges = synthetic_graph(600, 1500)
+    ids = [n.id for n in nodes]
+    links = [(e.source, e.target) for e in edges]
+    first = layout(ids, links)
+    assert first == layout(ids, links) and set(first) == set(ids)
+    radii = sorted(math.hypot(x, y) for x, y in first.values())
+    # The isolated source node must not sit so far out that the network shrinks to a dot.
+    assert radii[-1] < 3 * radii[len(radii) // 2]
