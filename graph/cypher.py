@@ -78,8 +78,8 @@ STEP_EDGES = (
 )
 NODE_COUNTS = (
     "MATCH (n:Entity) RETURN n.kind AS kind, count(n) AS nodes, "
-    "sum(CASE WHEN n.group THEN 1 ELSE 0 END) AS groups, "
-    "sum(CASE WHEN n.sensitivity = $restricted THEN 1 ELSE 0 END) AS restricted"
+    "count(CASE WHEN n.group THEN n END) AS groups, "
+    "count(CASE WHEN n.sensitivity = $restricted THEN n END) AS restricted"
 )
 EDGE_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS edges"
 
