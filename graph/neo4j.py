@@ -82,6 +82,9 @@ class Neo4jStore(GraphStore):
         self.driver, self.database, self.uri = driver, database, uri
         self.batch_size, self.tx_rows = batch_size, tx_rows
         with self._guard():
+            # Fails fast on a wrong address or password, where a managed transaction
+            # would keep retrying for half a minute.
+            self.driver.verify_connectivity()
             for statement in cypher.SCHEMA:
                 self.driver.execute_query(statement, database_=database)
 
