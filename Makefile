@@ -28,13 +28,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+LINTER := tools/cypher-lint
+$(LINTER)/node_modules/.package-lock.json: $(LINTER)/package-lock.json
+	npm ci --prefix $(LINTER) --no-audit --no-fund
+
+unit: $(STAMP) $(LINTER)/node_modules/.package-lock.json
 	$(BIN)/pytest
 
 test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.neo4j_load
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -88,3 +88,9 @@ def bolt_server(root: Path) -> Iterator[BoltServer]:
 
         close_drivers()
         server.stop()
+        # Stop the JVM now, while its signal handlers are in place: pytest's faulthandler
+        # restores the default SIGSEGV handler when it unloads, and a JVM still running
+        # then (it uses SIGSEGV internally) brings the whole process down at exit.
+        from arcadedb_embedded.jvm import shutdown_jvm
+
+        shutdown_jvm()
