@@ -8,7 +8,18 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import health, search
+from api.openapi import install_openapi
+from api.routes import (
+    cases,
+    entities,
+    export,
+    health,
+    neighbourhood,
+    paths,
+    relatives,
+    search,
+    timeline,
+)
 from graph import open_store
 from graph.settings import Settings, get_settings
 from graph.store import GraphStore
@@ -37,6 +48,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_openapi(app, settings)
     app.include_router(health.router, prefix="/api")
     app.include_router(search.router, prefix="/api")
+    for resource in (entities, neighbourhood, timeline, paths, relatives, cases, export):
+        app.include_router(resource.router, prefix="/api")
     return app

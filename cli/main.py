@@ -14,6 +14,7 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel
 
+from cli import interop
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
 from graph.results import Path as GraphPath
@@ -61,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("case")
     tl = q.add_parser("timeline", help="dated facts of an entity, in order")
     tl.add_argument("entity")
+
+    interop.add_parsers(sub)
 
     serve = sub.add_parser("serve", help="run the web service")
     serve.add_argument("--host")
@@ -175,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _emit(rows, args.json, "\n".join(
                     f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
                     or "no match")
+            elif args.command in ("import", "export"):
+                result, text = interop.run(args, store)
+                _emit(result, args.json, text)
             else:
                 _run_query(args, store)
     except InvalidData as exc:

@@ -56,6 +56,17 @@ class LimitExceeded(RepgraphError):
         super().__init__(f"{parameter}={value} is above the cap of {cap}")
 
 
+class InvalidParameter(RepgraphError, ValueError):
+    """A query parameter has a value the query cannot use (unknown type, bad mode, ...).
+
+    A `ValueError` too, so callers that only know the standard library still catch it.
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
 class QueryTimeout(RepgraphError):
     """A query ran past its time limit."""
 

@@ -17,9 +17,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import networkx as nx
-import orjson
+from pydantic import BaseModel
 
 from graph.errors import InvalidData, Problem, StoreUnavailable
 from graph.pathsearch import Allowed, bidirectional_bfs
@@ -30,11 +31,19 @@ from schema.models import Edge, Node
 from schema.vocabulary import NodeKind
 
 SNAPSHOT = "graph.json"
-FORMAT_VERSION = 1
+
+
+class Snapshot(BaseModel):
+    """The file format of the embedded store: every node and edge, validated on read."""
+
+    format: Literal[1] = 1
+    nodes: list[Node]
+    edges: list[Edge]
 
 
 class MemoryStore(GraphStore):
-    """A networkx multigraph with an undirected twin for path search."""
+    """Records in dicts by id; structure in an undirected `networkx.Graph` whose edges
+    list the ids of every relationship between two nodes (either direction)."""
 
     backend = "memory"
 
@@ -42,7 +51,6 @@ class MemoryStore(GraphStore):
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self._nodes: dict[str, Node] = {}
         self._edges: dict[str, Edge] = {}
-        self._multi: nx.MultiDiGraph = nx.MultiDiGraph()
         self.undirected: nx.Graph = nx.Graph()
         self._stamp: tuple[int, int, int] | None = None
         self.version = 0
@@ -74,12 +82,10 @@ class MemoryStore(GraphStore):
         if stamp == self._stamp:
             return
         try:
-            raw = orjson.loads(path.read_bytes())
-            nodes = {n["id"]: Node.model_validate(n) for n in raw["nodes"]}
-            edges = {e["id"]: Edge.model_validate(e) for e in raw["edges"]}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            snapshot = Snapshot.model_validate_json(path.read_bytes())
+        except (OSError, ValueError) as exc:
             raise StoreUnavailable(f"cannot read snapshot {path}: {exc}") from exc
-        self._rebuild(nodes, edges)
+        self._rebuild({n.id: n for n in snapshot.nodes}, {e.id: e for e in snapshot.edges})
         self._stamp = stamp
 
     @contextmanager
@@ -98,11 +104,8 @@ class MemoryStore(GraphStore):
         path = self.snapshot_path
         if path is None:
             return
-        payload = orjson.dumps({
-            "format": FORMAT_VERSION,
-            "nodes": [n.model_dump(mode="json", exclude_defaults=True) for n in nodes.values()],
-            "edges": [e.model_dump(mode="json", exclude_defaults=True) for e in edges.values()],
-        })
+        payload = Snapshot(nodes=list(nodes.values()), edges=list(edges.values())).model_dump_json(
+            exclude_defaults=True).encode()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -123,18 +126,15 @@ class MemoryStore(GraphStore):
 
     def _rebuild(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> None:
         self._nodes, self._edges = {}, {}
-        self._multi = nx.MultiDiGraph()
         self.undirected = nx.Graph()
         self._index(nodes.values(), edges.values())
 
     def _index(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
         for node in nodes:
             self._nodes[node.id] = node
-            self._multi.add_node(node.id)
             self.undirected.add_node(node.id)
         for edge in edges:
             if edge.id not in self._edges:
-                self._multi.add_edge(edge.source, edge.target, key=edge.id)
                 if self.undirected.has_edge(edge.source, edge.target):
                     self.undirected[edge.source][edge.target]["ids"].append(edge.id)
                 else:

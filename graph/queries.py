@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from graph.errors import LimitExceeded, NoPath
+from graph.errors import InvalidParameter, LimitExceeded, NoPath
 from graph.results import (
     CaseLink,
     EdgeRef,
@@ -18,10 +18,12 @@ from graph.results import (
     Neighbourhood,
     NodeRef,
     Path,
+    Relation,
+    Relations,
     RelativeTargeting,
     TimelineEntry,
 )
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 from graph.store import GraphStore, RawPath
 from schema.models import Edge
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, RELATIONS, NodeKind
@@ -33,7 +35,7 @@ def _check_types(types: Iterable[str] | None) -> frozenset[str] | None:
     wanted = frozenset(types)
     unknown = sorted(wanted - RELATIONS.keys())
     if unknown:
-        raise ValueError(f"unknown relationship types: {', '.join(unknown)}")
+        raise InvalidParameter("types", f"unknown relationship types: {', '.join(unknown)}")
     return wanted or None
 
 
@@ -49,16 +51,17 @@ def _to_paths(store: GraphStore, raw: list[RawPath]) -> list[Path]:
 
 def paths(store: GraphStore, source: str, target: str, *, max_hops: int | None = None,
           mode: str = "shortest", types: Iterable[str] | None = None,
-          avoid: Iterable[str] = (), limit: int = 10) -> list[Path]:
+          avoid: Iterable[str] = (), limit: int = 10,
+          settings: Settings | None = None) -> list[Path]:
     """Shortest path(s) between two entities, ignoring direction; [] when there is none."""
-    settings = get_settings()
+    settings = settings or get_settings()
     hops = settings.default_max_hops if max_hops is None else max_hops
     if hops > settings.max_hops_cap:
         raise LimitExceeded("max_hops", hops, settings.max_hops_cap)
     if hops < 1:
-        raise ValueError("max_hops must be at least 1")
+        raise InvalidParameter("max_hops", "max_hops must be at least 1")
     if mode not in ("shortest", "all"):
-        raise ValueError("mode must be 'shortest' or 'all'")
+        raise InvalidParameter("mode", "mode must be 'shortest' or 'all'")
     store.require(source, target)
     raw = store.find_paths(source, target, max_hops=hops, all_shortest=mode == "all",
                            types=_check_types(types), avoid=frozenset(avoid),
@@ -75,10 +78,29 @@ def shortest_path(store: GraphStore, source: str, target: str, **options: object
     return found[0]
 
 
+def relations(store: GraphStore, node_id: str, *, offset: int = 0, limit: int = 100,
+              types: Iterable[str] | None = None,
+              settings: Settings | None = None) -> Relations:
+    """The entity and one page of its relationships, each with the entity at its other end."""
+    settings = settings or get_settings()
+    if limit > settings.max_page:
+        raise LimitExceeded("limit", limit, settings.max_page)
+    wanted = _check_types(types)
+    entity = store.get_node(node_id)
+    page = store.incident_edges(node_id, wanted, offset=offset, limit=limit)
+    total = store.degree(node_id) if wanted is None else len(store.incident_edges(node_id, wanted))
+    others = store.find_nodes(e.target if e.source == node_id else e.source for e in page)
+    items = [Relation.of(e, node_id, others[e.target if e.source == node_id else e.source])
+             for e in page]
+    return Relations(entity=entity, items=items, total=total, offset=offset,
+                     truncated=offset + len(items) < total)
+
+
 def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int = 100,
-                  offset: int = 0, types: Iterable[str] | None = None) -> Neighbourhood:
+                  offset: int = 0, types: Iterable[str] | None = None,
+                  settings: Settings | None = None) -> Neighbourhood:
     """Entities within `depth` hops, breadth first, paged by `offset`/`limit` over nodes."""
-    settings = get_settings()
+    settings = settings or get_settings()
     if depth > settings.max_depth:
         raise LimitExceeded("depth", depth, settings.max_depth)
     if limit > settings.max_page:
@@ -109,6 +131,7 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
         nodes=[NodeRef.of(nodes[i]) for i in order if i in keep],
         edges=[EdgeRef.of(e) for e in sorted(kept_edges, key=lambda e: e.id)],
         total_nodes=len(order), offset=offset, truncated=offset + limit < len(order),
+        total_edges=len(edges),
     )
 
 
@@ -163,7 +186,7 @@ def case_links(store: GraphStore, case_id: str) -> list[CaseLink]:
     """Other cases sharing defendants, laws, agencies or organisations with this one."""
     case = store.get_node(case_id)
     if case.kind is not NodeKind.CASE:
-        raise ValueError(f"{case_id!r} is a {case.kind}, not a case")
+        raise InvalidParameter("id", f"{case_id!r} is a {case.kind}, not a case")
     shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for edge in store.incident_edges(case_id, CASE_LINK_TYPES):
         via = edge.target if edge.source == case_id else edge.source

@@ -56,6 +56,7 @@ class Neighbourhood(BaseModel):
     total_nodes: int
     offset: int
     truncated: bool
+    total_edges: int = 0  # relationships among all `total_nodes`, not only this page
 
 
 class Measure(BaseModel):
@@ -103,6 +104,39 @@ class TimelineEntry(BaseModel):
                    type=edge.type, direction="out" if edge.source == entity_id else "in",
                    other=NodeRef.of(other), properties=edge.properties,
                    certainty=edge.certainty, citations=edge.citations)
+
+
+class Relation(BaseModel):
+    """One relationship seen from an entity: which way it points and who is at the other end."""
+
+    id: str
+    type: str
+    direction: str  # "out" when the entity is the source, "in" when it is the target
+    other: NodeRef
+    properties: dict[str, object]
+    date: str | None = None
+    end: str | None = None
+    certainty: Certainty = Certainty.STATED
+    claimed_by: str | None = None
+    citations: list[Citation]
+
+    @classmethod
+    def of(cls, edge: Edge, entity_id: str, other: Node) -> Relation:
+        return cls(id=edge.id, type=edge.type,
+                   direction="out" if edge.source == entity_id else "in",
+                   other=NodeRef.of(other), properties=edge.properties, date=edge.date,
+                   end=edge.end, certainty=edge.certainty, claimed_by=edge.claimed_by,
+                   citations=edge.citations)
+
+
+class Relations(BaseModel):
+    """A page of an entity's relationships, ordered by edge id, with the full count."""
+
+    entity: Node
+    items: list[Relation]
+    total: int
+    offset: int
+    truncated: bool
 
 
 class Stats(BaseModel):

@@ -53,9 +53,11 @@ class SearchIndex:
         if not q:
             return []
         best: dict[str, tuple[float, str]] = {}
-        matches = process.extract(q, self._keys, scorer=_score, limit=None,
-                                  score_cutoff=min_score)
-        for key, score, idx in matches:
+        for idx in sorted(self._candidates(q, min_score)):
+            key = self._keys[idx]
+            score = _score(q, key)
+            if score < min_score:
+                continue
             owner = self._owners[idx]
             if kind is not None and self.nodes[owner].kind != kind:
                 continue
@@ -63,6 +65,19 @@ class SearchIndex:
                 best[owner] = (score, key)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.nodes[kv[0]].name))
         return [Hit(self.nodes[i], round(s, 1), m) for i, (s, m) in ranked[:limit]]
+
+    def _candidates(self, q: str, min_score: float) -> set[int]:
+        """Keys that might reach `min_score`, found by rapidfuzz's native scorers.
+
+        `_score` is Python, too slow to call on every key of a large graph; it can only
+        reach `min_score` where plain, partial or token-sorted similarity does, so those
+        three passes (in C) give a superset to score exactly.
+        """
+        found: set[int] = set()
+        for scorer in (fuzz.ratio, fuzz.partial_ratio, fuzz.token_sort_ratio):
+            found.update(idx for _, _, idx in process.extract(
+                q, self._keys, scorer=scorer, limit=None, score_cutoff=min_score))
+        return found
 
     def resolve(self, ref: str) -> tuple[Node, bool]:
         """An entity by id, or by the closest name. Returns (node, exact)."""

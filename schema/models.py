@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from schema.vocabulary import (
     KIND_PROPERTIES,
@@ -63,8 +63,18 @@ class Citation(BaseModel):
     url: str | None = None
     note: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_locator(cls, data: Any) -> Any:
+        """`locator` is derived, so a serialised citation read back ignores it."""
+        if isinstance(data, dict) and "locator" in data:
+            data = {k: v for k, v in data.items() if k != "locator"}
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def locator(self) -> str:
+        """Where in the source, for people: "para 3.7, fn 14", or "document" when unknown."""
         parts = []
         if self.paragraph:
             parts.append(f"para {self.paragraph}")
@@ -81,6 +91,8 @@ class Citation(BaseModel):
 
 def merge_citations(a: list[Citation], b: list[Citation]) -> list[Citation]:
     """Union of two citation lists, in a stable order."""
+    if not b and len(a) <= 1:
+        return list(a)
     seen = {c.key(): c for c in a}
     for c in b:
         seen.setdefault(c.key(), c)

@@ -64,6 +64,9 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, str]] = {
         "country": "str",
         "website": "str",
         "registered": "bool",
+        "registered_on": "date",  # official registration, when it differs from founding
+        "headquarters": "str",
+        "offices": "list",
     },
     NodeKind.AGENCY: {
         "agency_type": "str",  # security service, police, court, ministry, ...
@@ -76,6 +79,7 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, str]] = {
         "country": "str",
         "opened": "date",
         "outcome": "str",  # convicted, dropped, dismissed, amnesty, pending, ...
+        "charges": "list",  # charges as the source words them when it names no article
     },
     NodeKind.LAW: {
         "jurisdiction": "str",
@@ -86,6 +90,8 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, str]] = {
     NodeKind.EVENT: {
         "event_type": "str",
         "place": "str",
+        "date": "date",  # when the event happened, to the precision the source gives
+        "end": "date",
     },
     NodeKind.LIST: {
         "list_type": "str",  # financial blacklist, wanted list, ...
@@ -124,6 +130,8 @@ ROLES: frozenset[str] = frozenset(
         "relative",
         "observer",
         "student",
+        "human_rights_expert",
+        "protester",
     }
 )
 
@@ -140,6 +148,9 @@ STATUSES: frozenset[str] = frozenset(
         "in_custody",
         "wanted",
         "listed",
+        "convicted",
+        "amnestied",
+        "on_trial",
     }
 )
 
@@ -209,6 +220,10 @@ MEASURES: frozenset[str] = frozenset(
         "death",
         "financial_exclusion",
         "shooting",
+        "persecution",
+        "beating",
+        "discrediting",
+        "obstruction_of_investigation",
     }
 )
 
@@ -227,7 +242,7 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                  _kinds(P), _kinds(P), required=("measures",),
                  properties={"relation": "str", "measures": "measures", "purpose": "str"}),
     RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case.",
-                 _kinds(P, O), _kinds(C), properties={"role": "str"}),
+                 _kinds(P, O), _kinds(C), properties={"role": "str", "note": "str"}),
     RelationType("COMPLAINANT_IN", "Filed the complaint that opened a case.",
                  _kinds(P, O, A), _kinds(C)),
     RelationType("CHARGED_UNDER", "The case was brought under a law or article.",
@@ -241,7 +256,8 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                  required=("sentence",),
                  properties={"sentence": "str", "term": "duration", "note": "str"}),
     RelationType("CASE_OUTCOME", "A decision ending or changing a case (dropped, dismissed, amnesty).",
-                 _kinds(A), _kinds(C), required=("outcome",), properties={"outcome": "str"}),
+                 _kinds(A), _kinds(C), required=("outcome",),
+                 properties={"outcome": "str", "note": "str"}),
     RelationType("LISTED_ON", "Placed on a list. A measure taken against the person, not a finding.",
                  _kinds(P, O), _kinds(LI), properties={"note": "str"}),
     RelationType("MAINTAINS", "Keeps a list.", _kinds(A, O), _kinds(LI)),
@@ -257,13 +273,14 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("DESIGNATED_EXTREMIST", "Declared an organisation extremist or banned it.",
                  _kinds(A), _kinds(O)),
     RelationType("PARTICIPATED_IN", "Took part in an event.", _kinds(P, O, A), _kinds(E),
-                 properties={"role": "str"}),
+                 properties={"role": "str", "note": "str"}),
     RelationType("SUSPECTED_OF", "Named as a suspect in an event or case.",
-                 _kinds(P, O), _kinds(E, C)),
+                 _kinds(P, O), _kinds(E, C), properties={"note": "str"}),
     RelationType("REPRESENTED", "Gave legal representation or defence to the target.",
                  _kinds(P, O), _kinds(P, O)),
     RelationType("ASYLUM_DECISION", "Granted or refused asylum or refugee status to the target.",
-                 _kinds(A), _kinds(P), required=("decision",), properties={"decision": "str"}),
+                 _kinds(A), _kinds(P), required=("decision",),
+                 properties={"decision": "str", "note": "str"}),
     RelationType("FINDING", "An international body's or NGO's finding about a person or case.",
                  ACTORS, _kinds(P, O, C, A), required=("finding",), properties={"finding": "str"}),
     RelationType("STATED", "A statement by an official or body about someone or something.",
@@ -273,13 +290,22 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("PART_OF", "Is a unit of a larger body.", _kinds(A, O), _kinds(A, O)),
     RelationType("SUPPORTED", "Gave support, funding or advocacy to the target.",
                  _kinds(P, O, A), _kinds(P, O, C), properties={"support": "str"}),
-    RelationType("AUTHORED", "Wrote or submitted a source document.", _kinds(P, O), _kinds(S)),
+    RelationType("AUTHORED", "Wrote or submitted a source document.", _kinds(P, O), _kinds(S),
+                 properties={"role": "str"}),
     RelationType("RELATED_CASE", "Two cases are connected as the source states.",
                  _kinds(C), _kinds(C), directed=False, properties={"note": "str"}),
     RelationType("CONCERNS", "A case or event concerns an organisation or event.",
                  _kinds(C, E), _kinds(O, E, A)),
     RelationType("MENTIONS", "A source paragraph mentions the entity (text import).",
                  _kinds(S), frozenset(NodeKind) - {S}),
+    RelationType("ADDRESSED_TO",
+                 "Sent its information or appeal to a body: a submission asking bodies to consider "
+                 "its facts, a movement that informs the UN of its monitoring.",
+                 _kinds(P, O, S), _kinds(O, A), properties={"note": "str"}),
+    RelationType("FOLLOWED",
+                 "Came after an event, as the source places it in time (a prosecution 'shortly "
+                 "after' elections); says nothing about cause unless the note does.",
+                 _kinds(C, E), _kinds(E), properties={"note": "str"}),
 )
 
 RELATIONS: dict[str, RelationType] = {r.name: r for r in RELATION_TYPES}

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
@@ -77,3 +79,10 @@ def blank_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Grap
     if server is not None and server.scratch is None:
         native.load([DATASET], store, replace=True)
     store.close()
+
+
+@pytest.fixture(scope="session")
+def kz_client(kz_store: GraphStore) -> Iterator[TestClient]:
+    """The web API over `kz_store`, started once (lifespan included) for the API tests."""
+    with TestClient(create_app(store=kz_store)) as client:
+        yield client

@@ -28,8 +28,14 @@ class SearchResults(BaseModel):
 
 
 def search_index(request: Request, store: GraphStore) -> SearchIndex:
-    """The app's search index, rebuilt only when the store's content has changed."""
-    version = (store.stats().nodes, getattr(store, "version", None))
+    """The app's search index, rebuilt only when the store's content has changed.
+
+    A store that counts its changes (`version`) is asked only that: counting nodes
+    walks the whole graph on the embedded store, which is too slow per request.
+    """
+    version = getattr(store, "version", None)
+    if version is None:
+        version = store.stats().nodes
     cached: tuple[object, SearchIndex] | None = getattr(request.app.state, "search_index", None)
     if cached is None or cached[0] != version:
         cached = (version, SearchIndex.of(store))

@@ -1,0 +1,54 @@
+"""One entity with all its fields and a page of its cited relationships."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from pydantic import Field
+
+from api.deps import SettingsDep, StoreDep
+from api.errors import NOT_FOUND
+from api.params import OffsetParam, Page, TypesParam, limit_param, type_names
+from graph import queries
+from graph.results import Relation
+from schema.models import Node
+
+router = APIRouter(tags=["entities"])
+
+EntityIdParam = Annotated[str, Path(
+    description="Entity id, a lower-case slug as returned by `/api/search`.",
+    examples=["bota-jardemalie"])]
+
+
+class EntityDetail(Node):
+    """The entity's own fields, then its relationships as seen from it."""
+
+    relations: list[Relation] = Field(description=(
+        "Relationships touching the entity, ordered by relationship id. `direction` is `out` "
+        "when the entity is the source, `in` when it is the target; `other` is the entity at "
+        "the other end. Every relationship carries its citations."))
+    relations_page: Page = Field(description="Which slice of the relationships this is.")
+
+
+@router.get(
+    "/entities/{id}", response_model=EntityDetail, responses=NOT_FOUND,
+    summary="An entity and its cited relationships",
+    description="All fields of the entity (name, aliases, roles, status, kind-specific "
+                "properties, citations) and one page of its relationships, each with the "
+                "entity at the other end and the citations that state it. Use `limit` and "
+                "`offset` to page through the relationships of well-connected entities.",
+)
+def entity(
+    id: EntityIdParam,
+    store: StoreDep,
+    settings: SettingsDep,
+    types: TypesParam = None,
+    limit: Annotated[int, limit_param(100, what="relationships")] = 100,
+    offset: OffsetParam = 0,
+) -> EntityDetail:
+    found = queries.relations(store, id, offset=offset, limit=limit, types=type_names(types),
+                              settings=settings)
+    page = Page(offset=offset, limit=limit, returned=len(found.items), total=found.total,
+                truncated=found.truncated)
+    return EntityDetail(**found.entity.model_dump(), relations=found.items, relations_page=page)

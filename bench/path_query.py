@@ -1,0 +1,77 @@
+"""Embedded store: load throughput, and path-query latency beside raw networkx.
+
+For each size, the same random pairs are asked of `graph.queries.paths` (typed
+results with citations, hop limit, through the store contract) and of
+`networkx.bidirectional_shortest_path` on the store's own undirected graph.
+The goal is a p99 within 3x of raw networkx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+
+import networkx as nx
+
+from bench.synthetic import generate
+from graph import queries
+from graph.memory import MemoryStore
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run(n_nodes: int, pairs: int) -> None:
+    nodes, edges = generate(n_nodes)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = MemoryStore(tmp)
+        load_s = timed(lambda: store.write(nodes, edges))
+        reopen_s = timed(lambda: MemoryStore(tmp).stats())
+        rng = random.Random(1)
+        ids = [n.id for n in nodes if n.kind.value == "person"]
+        chosen = [(rng.choice(ids), rng.choice(ids)) for _ in range(pairs)]
+        ours, raw = [], []
+        hops = []
+        for a, b in chosen:  # interleaved so both see the same machine state
+            ours.append(timed(lambda a=a, b=b: hops.append(  # type: ignore[misc]
+                len(queries.paths(store, a, b, max_hops=8)[0].edges))))
+            raw.append(timed(lambda a=a, b=b: nx.bidirectional_shortest_path(
+                store.undirected, a, b)))
+    ms = 1000.0
+    print(f"\n== embedded store, {len(nodes):,} nodes, {len(edges):,} edges ==")
+    print(f"load (validate-free write + snapshot): {load_s:.2f} s "
+          f"= {len(nodes) / load_s:,.0f} nodes/s, {len(edges) / load_s:,.0f} edges/s")
+    print(f"reopen from snapshot: {reopen_s:.2f} s")
+    print(f"path queries: {pairs} random person pairs, mean length "
+          f"{statistics.mean(hops):.1f} hops")
+    print(f"  repgraph queries.paths   p50 {percentile(ours, .5) * ms:7.3f} ms   "
+          f"p99 {percentile(ours, .99) * ms:7.3f} ms")
+    print(f"  networkx bidirectional   p50 {percentile(raw, .5) * ms:7.3f} ms   "
+          f"p99 {percentile(raw, .99) * ms:7.3f} ms")
+    print(f"  ratio p50 {percentile(ours, .5) / percentile(raw, .5):.2f}x   "
+          f"p99 {percentile(ours, .99) / percentile(raw, .99):.2f}x   (goal: p99 within 3x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--pairs", type=int, default=300)
+    args = parser.parse_args()
+    for size in map(int, args.sizes.split(",")):
+        run(size, args.pairs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""GraphML and GEXF exports through networkx, for Gephi, yEd and Cytoscape.
+
+Both formats hold only flat values, so lists become `; `-joined text and
+properties and citations become JSON text. Attribute names avoid the ones GEXF
+reserves: `start`/`end` (a dynamic graph's time interval) and an edge's `type`
+(directed or not), so the relationship type is `relationship` (and the label).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import networkx as nx
+
+from exporters.records import graph_records
+from graph.store import GraphStore
+from schema.models import Citation, Edge, Node
+
+
+def _text(values: list[str]) -> str:
+    return "; ".join(values)
+
+
+def _citations(citations: list[Citation]) -> str:
+    return json.dumps([c.model_dump(exclude_none=True) for c in citations], ensure_ascii=False)
+
+
+def _drop_empty(attrs: dict[str, Any]) -> dict[str, Any]:
+    """The writers reject None and Gephi shows empty columns: leave unset values out."""
+    return {k: v for k, v in attrs.items() if v not in (None, "", "{}", "[]")}
+
+
+def node_attributes(node: Node) -> dict[str, Any]:
+    return _drop_empty({
+        "label": node.name, "kind": node.kind.value, "aliases": _text(node.aliases),
+        "description": node.description, "roles": _text(node.roles),
+        "status": _text(node.status), "sensitivity": node.sensitivity.value,
+        "group": node.group, "count": node.count, "count_qualifier": node.count_qualifier,
+        "properties": json.dumps(node.properties, ensure_ascii=False, sort_keys=True),
+        "citations": _citations(node.citations),
+    })
+
+
+def edge_attributes(edge: Edge) -> dict[str, Any]:
+    return _drop_empty({
+        "id": edge.id, "label": edge.type, "relationship": edge.type, "directed": edge.directed,
+        "date": edge.date, "until": edge.end, "certainty": edge.certainty.value,
+        "claimed_by": edge.claimed_by,
+        "properties": json.dumps(edge.properties, ensure_ascii=False, sort_keys=True),
+        "citations": _citations(edge.citations),
+    })
+
+
+def to_networkx(store: GraphStore, *, public: bool = False) -> nx.MultiDiGraph:
+    """The graph as a networkx multigraph with flat attributes, one edge per relationship."""
+    nodes, edges = graph_records(store, public=public)
+    graph = nx.MultiDiGraph(name="repgraph")
+    for node in nodes:
+        graph.add_node(node.id, **node_attributes(node))
+    for edge in edges:
+        graph.add_edge(edge.source, edge.target, key=edge.id, **edge_attributes(edge))
+    return graph
+
+
+def graphml(store: GraphStore, *, public: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(to_networkx(store, public=public), buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def gexf(store: GraphStore, *, public: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_gexf(to_networkx(store, public=public), buffer, encoding="utf-8")
+    return buffer.getvalue()

@@ -1,0 +1,389 @@
+"""Import a FollowTheMoney entity stream (an OpenSanctions or Aleph export) as cited records.
+
+Only what has a counterpart in the vocabulary is imported; everything else is
+counted in the report with the reason it was skipped. Only structured facts are
+taken over: names, dates, countries, relationships. Free text (`notes`,
+`description`, a sanction's `reason`) and topics are never imported, because in
+sanctions data they are the listing authority's own justification. In particular
+OpenSanctions tags persons on Kazakhstan's Financial Monitoring Agency list with
+`sanction` and `crime.terror`: such a listing becomes a LISTED_ON measure against
+the person on the `kz-afm-list` node, and the `crime.terror` topic becomes nothing
+at all, neither a role, nor a finding, nor a description.
+
+Every imported record cites one `source` node for the stream (created by the
+importer unless it exists), with the entity's FtM id in the citation's note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from followthemoney import model
+from followthemoney.exc import FollowTheMoneyException
+from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
+from pydantic import ValidationError
+
+from graph.errors import InvalidData, Problem
+from graph.results import WriteReport
+from graph.search import fold
+from graph.store import GraphStore, merge_edge, merge_node
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import RELATIONS, NodeKind, is_valid_id
+
+SCHEMA_KIND = {"Person": NodeKind.PERSON, "Organization": NodeKind.ORGANISATION,
+               "Company": NodeKind.ORGANISATION, "PublicBody": NodeKind.AGENCY,
+               "CourtCase": NodeKind.CASE, "Event": NodeKind.EVENT}
+#: relationship schema -> (repgraph type, property giving the edge's source, its target)
+SCHEMA_EDGE = {"Family": ("FAMILY_OF", "relative", "person"),
+               "Associate": ("ASSOCIATE_OF", "person", "associate"),
+               "Membership": ("MEMBER_OF", "member", "organization"),
+               "Directorship": ("LEADS", "director", "organization"),
+               "Representation": ("REPRESENTED", "agent", "client")}
+PARTY_ROLES = (("defend", "DEFENDANT_IN"), ("accused", "DEFENDANT_IN"), ("suspect", "DEFENDANT_IN"),
+               ("respondent", "DEFENDANT_IN"), ("plaintiff", "COMPLAINANT_IN"),
+               ("complain", "COMPLAINANT_IN"), ("claimant", "COMPLAINANT_IN"))
+FREE_TEXT = ("notes", "description", "summary", "reason", "biography")
+
+
+@dataclass(frozen=True)
+class KnownList:
+    """A list already in the graph, recognised in a sanction's authority, program or dataset."""
+
+    id: str
+    name: str
+    phrases: tuple[str, ...]
+
+
+KNOWN_LISTS = (KnownList(
+    "kz-afm-list",
+    "List of Organisations and Persons Associated with the Financing of Terrorism and Extremism",
+    ("financial monitoring", "afm", "afmrk", "kz afm")),)
+
+
+@dataclass
+class FtmReport:
+    """What an import read, what it made of it, and what it skipped and why."""
+
+    read: Counter[str] = field(default_factory=Counter)
+    imported: Counter[str] = field(default_factory=Counter)
+    skipped: dict[str, Counter[str]] = field(default_factory=dict)
+    ignored_topics: Counter[str] = field(default_factory=Counter)
+    matched: dict[str, str] = field(default_factory=dict)
+    write: WriteReport | None = None
+
+    def skip(self, schema: str, reason: str) -> None:
+        self.skipped.setdefault(schema, Counter())[reason] += 1
+
+    def summary(self) -> str:
+        lines = [f"read {sum(self.read.values())} entities: " + ", ".join(
+            f"{s} {n}" for s, n in sorted(self.read.items()))]
+        lines.append("imported: " + (", ".join(f"{s} {n}" for s, n in sorted(self.imported.items()))
+                                     or "nothing"))
+        lines += [f"matched {ftm_id} to existing {node_id}" for ftm_id, node_id in
+                  sorted(self.matched.items())]
+        for schema, reasons in sorted(self.skipped.items()):
+            lines += [f"skipped {n} {schema}: {reason}" for reason, n in sorted(reasons.items())]
+        if self.ignored_topics:
+            lines.append("topics not imported: " + ", ".join(
+                f"{t} ({n})" for t, n in sorted(self.ignored_topics.items())))
+        if self.write is not None:
+            lines.append(self.write.summary())
+        return "\n".join(lines)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _date(value: str | None) -> str | None:
+    """An FtM date (possibly with a time) as a partial date the graph accepts."""
+    if not value:
+        return None
+    head = value[:10]
+    return head if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", head) else None
+
+
+def _country(proxy: EntityProxy, *props: str) -> str | None:
+    for prop in props:
+        code = proxy.first(prop, quiet=True)
+        if code:
+            return registry.country.caption(code) or code
+    return None
+
+
+@dataclass
+class _Entity:
+    proxy: EntityProxy
+    data: dict[str, Any]
+    line: int
+
+
+class FtmImport:
+    """Maps one stream to nodes and edges, resolving entities to existing nodes where certain."""
+
+    def __init__(self, store: GraphStore, source: Node) -> None:
+        self.store, self.source = store, source
+        self.report = FtmReport()
+        self.problems: list[Problem] = []
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[str, Edge] = {}
+        self.ids: dict[str, str] = {}  # FtM id -> node id
+        existing = list(store.iter_nodes())
+        self.by_name: dict[tuple[NodeKind, str], set[str]] = {}
+        for node in existing:
+            for label in (node.name, *node.aliases):
+                self.by_name.setdefault((node.kind, fold(label)), set()).add(node.id)
+        self.existing = {n.id: n for n in existing}
+
+    def _cite(self, proxy: EntityProxy) -> Citation:
+        url = proxy.first("sourceUrl", quiet=True) or self.source.properties.get("url")
+        return Citation(source=self.source.id, url=url, note=f"FtM {proxy.schema.name} {proxy.id}")
+
+    def _node_id(self, proxy: EntityProxy, kind: NodeKind) -> str:
+        """The node this entity is: the stored node with the FtM id and kind, else the one
+        stored node of this kind with an identical (folded) name, else the FtM id if it is a
+        free graph id, else a new id derived from it."""
+        assert proxy.id is not None
+        old = self.existing.get(proxy.id)
+        if old is not None and old.kind is kind:
+            return proxy.id
+        candidates = set().union(*(self.by_name.get((kind, fold(n)), set()) for n in proxy.names))
+        if len(candidates) == 1:
+            (node_id,) = candidates
+            self.report.matched[proxy.id] = node_id
+            return node_id
+        if is_valid_id(proxy.id) and proxy.id not in self.existing:
+            return proxy.id  # a stream repgraph exported keeps its ids
+        slug = "ftm-" + _slug(proxy.id)
+        return slug if is_valid_id(slug) else "ftm-" + hashlib.sha1(proxy.id.encode()).hexdigest()[:16]
+
+    def _add_node(self, node: Node) -> None:
+        self.nodes[node.id] = merge_node(self.nodes.get(node.id), node)
+
+    def add_entity(self, ent: _Entity, file: str) -> None:
+        proxy, kind = ent.proxy, SCHEMA_KIND[ent.proxy.schema.name]
+        names = proxy.names
+        if not names:
+            self.report.skip(proxy.schema.name, "no name")
+            return
+        node_id = self._node_id(proxy, kind)
+        self.ids[proxy.id or ""] = node_id
+        name = proxy.caption if proxy.caption in names else names[0]
+        props: dict[str, Any] = {}
+        if kind is NodeKind.PERSON:
+            props = {"nationality": _country(proxy, "nationality", "citizenship", "country"),
+                     "occupation": proxy.first("profession", quiet=True),
+                     "died": _date(proxy.first("deathDate", quiet=True))}
+        elif kind in (NodeKind.ORGANISATION, NodeKind.AGENCY):
+            props = {"country": _country(proxy, "country", "jurisdiction", "mainCountry")}
+            if kind is NodeKind.ORGANISATION:
+                props |= {"website": proxy.first("website", quiet=True),
+                          "founded": _date(proxy.first("incorporationDate", quiet=True))}
+        elif kind is NodeKind.CASE:
+            props = {"case_number": proxy.first("caseNumber"), "country": _country(proxy, "country"),
+                     "opened": _date(proxy.first("fileDate")), "case_type": proxy.first("type")}
+        elif kind is NodeKind.EVENT:
+            props = {"place": proxy.first("location")}
+        props = {k: v for k, v in props.items() if v}
+        try:
+            old = self.existing.get(node_id)
+            if old is not None:  # keep what the graph says; only add names, facts and a citation
+                node = old.model_copy(update={
+                    "aliases": [n for n in names if n != old.name],
+                    "properties": {**props, **old.properties}, "citations": [self._cite(proxy)]})
+                Node.model_validate(node.model_dump())
+            else:
+                node = Node(id=node_id, kind=kind, name=name,
+                            aliases=[n for n in names if n != name], properties=props,
+                            citations=[self._cite(proxy)])
+        except ValidationError as exc:
+            for err in exc.errors():
+                self.problems.append(Problem(file, ent.line, ".".join(map(str, err["loc"])),
+                                             err["msg"]))
+            return
+        self._add_node(node)
+        self.report.imported[proxy.schema.name] += 1
+
+    def kind_of(self, node_id: str) -> NodeKind | None:
+        node = self.nodes.get(node_id) or self.existing.get(node_id)
+        return node.kind if node is not None else None
+
+    def add_edge(self, ent: _Entity, file: str, type_: str, src: str | None,
+                 tgt: str | None, counted_as: str | None = None, **props: Any) -> None:
+        """An edge between two resolved node ids (None: that end was not imported)."""
+        schema = counted_as or ent.proxy.schema.name
+        if src is None or tgt is None:
+            self.report.skip(schema, "an end was not imported")
+            return
+        rel, src_kind, tgt_kind = RELATIONS[type_], self.kind_of(src), self.kind_of(tgt)
+        if src_kind not in rel.sources or tgt_kind not in rel.targets:
+            self.report.skip(schema, f"{type_} cannot join a {src_kind} to a {tgt_kind}")
+            return
+        proxy = ent.proxy
+        date = _date(proxy.first("listingDate", quiet=True) or proxy.first("startDate", quiet=True)
+                     or proxy.first("date", quiet=True))
+        try:
+            edge = Edge(type=type_, source=src, target=tgt, date=date,
+                        end=_date(proxy.first("endDate", quiet=True)),
+                        properties={k: v for k, v in props.items() if v},
+                        citations=[self._cite(proxy)])
+        except ValidationError as exc:
+            for err in exc.errors():
+                self.problems.append(Problem(file, ent.line, ".".join(map(str, err["loc"])),
+                                             err["msg"].removeprefix("Value error, ")))
+            return
+        self.edges[edge.id] = merge_edge(self.edges.get(edge.id), edge)
+        self.report.imported[schema] += 1
+
+    def known_list(self, *texts: str) -> KnownList | None:
+        haystack = f" {' '.join(fold(t) for t in texts)} "
+        return next((k for k in KNOWN_LISTS if any(f" {p} " in haystack for p in k.phrases)), None)
+
+    def list_node(self, ent: _Entity) -> str | None:
+        """The list a Sanction puts its entity on: a known list, or one named by the program."""
+        proxy = ent.proxy
+        texts = [*proxy.get("authority"), *proxy.get("program"), *proxy.get("programId"),
+                 *proxy.get("sourceUrl"), *ent.data.get("datasets", [])]
+        known = self.known_list(*texts)
+        if known is not None:
+            if self.kind_of(known.id) is None:
+                self._add_node(Node(id=known.id, kind=NodeKind.LIST, name=known.name,
+                                    citations=[self._cite(proxy)]))
+            return known.id
+        title = proxy.first("program") or proxy.first("authority")
+        if not title:
+            return None
+        list_id = "ftm-list-" + _slug(title)[:100].strip("-")
+        if self.kind_of(list_id) is None:
+            self._add_node(Node(id=list_id, kind=NodeKind.LIST, name=title,
+                                properties={"list_type": "sanctions list"},
+                                citations=[self._cite(proxy)]))
+        return list_id
+
+    def add_relationship(self, ent: _Entity, file: str) -> None:
+        proxy, schema = ent.proxy, ent.proxy.schema.name
+        ends = {p: self.ids.get(proxy.first(p, quiet=True) or "")
+                for p in ("entity", "party", "case")}
+        if schema in SCHEMA_EDGE:
+            type_, src, tgt = SCHEMA_EDGE[schema]
+            extra: dict[str, Any] = {"relation": proxy.first("relationship", quiet=True) or
+                                     "relative"} if type_ == "FAMILY_OF" else {}
+            if type_ in ("MEMBER_OF", "LEADS"):
+                extra["role"] = proxy.first("role", quiet=True)
+            self.add_edge(ent, file, type_, self.ids.get(proxy.first(src) or ""),
+                          self.ids.get(proxy.first(tgt) or ""), **extra)
+        elif schema == "Sanction":
+            list_id = self.list_node(ent) if ends["entity"] else None
+            if ends["entity"] is None:
+                self.report.skip(schema, "the sanctioned entity was not imported")
+            elif list_id is None:
+                self.report.skip(schema, "names neither a program nor an authority")
+            else:
+                self.add_edge(ent, file, "LISTED_ON", ends["entity"], list_id)
+        elif schema == "CourtCaseParty":
+            roles = " ".join(fold(r) for r in proxy.get("role"))
+            party_type = next((t for word, t in PARTY_ROLES if word in roles), None)
+            if party_type is None:
+                self.report.skip(schema, "party role not recognised: "
+                                 + (", ".join(proxy.get("role")) or "none given"))
+            else:
+                self.add_edge(ent, file, party_type, ends["party"], ends["case"])
+        else:
+            self.report.skip(schema, "no counterpart in the repgraph vocabulary")
+
+    def listings_from_topics(self, ent: _Entity, file: str, sanctioned: set[str]) -> None:
+        """A person tagged `sanction` by a dataset of a known list, with no Sanction entity."""
+        proxy = ent.proxy
+        if "sanction" not in proxy.get("topics") or proxy.id in sanctioned:
+            return
+        known = self.known_list(*ent.data.get("datasets", []))
+        node_id = self.ids.get(proxy.id or "")
+        if known is not None and node_id is not None:
+            if self.kind_of(known.id) is None:
+                self._add_node(Node(id=known.id, kind=NodeKind.LIST, name=known.name,
+                                    citations=[self._cite(proxy)]))
+            self.add_edge(ent, file, "LISTED_ON", node_id, known.id,
+                          counted_as="listing from the sanction topic")
+
+
+def _entities(path: Path, problems: list[Problem]) -> list[_Entity]:
+    """The stream's entities, cleaned by the followthemoney library, with their line numbers."""
+    out: list[_Entity] = []
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        problems.append(Problem(str(path), None, "", f"cannot read: {exc.strerror or exc}"))
+        return out
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            data = orjson.loads(raw)
+            if not isinstance(data, dict) or not data.get("id"):
+                raise ValueError("an entity is a JSON object with an id")
+            proxy = model.get_proxy(data, cleaned=False)
+        except orjson.JSONDecodeError as exc:
+            problems.append(Problem(str(path), number, "", f"not valid JSON: {exc}"))
+            continue
+        except (ValueError, FollowTheMoneyException) as exc:
+            problems.append(Problem(str(path), number, "schema", str(exc)))
+            continue
+        out.append(_Entity(proxy, data, number))
+    return out
+
+
+def stream_source(path: Path, source_id: str | None = None, url: str | None = None,
+                  name: str | None = None) -> Node:
+    """The `source` node every record of the stream cites."""
+    return Node(id=source_id or "ftm-" + _slug(path.stem), kind=NodeKind.SOURCE,
+                name=name or f"FollowTheMoney entities from {path.name}",
+                properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
+
+
+def read_ftm(path: Path, store: GraphStore, source: Node | None = None,
+             ) -> tuple[list[Node], list[Edge], FtmReport]:
+    """Map one entity stream to records; raise `InvalidData` with every problem found."""
+    source = store.find_nodes([source.id]).get(source.id, source) if source else stream_source(path)
+    importer = FtmImport(store, source)
+    entities = _entities(path, importer.problems)
+    report = importer.report
+    for ent in entities:
+        report.read[ent.proxy.schema.name] += 1
+        report.ignored_topics.update(ent.proxy.get("topics", quiet=True))
+        if ent.proxy.schema.name in SCHEMA_KIND:
+            importer.add_entity(ent, str(path))
+    sanctioned = {e.proxy.first("entity") for e in entities if e.proxy.schema.name == "Sanction"}
+    for ent in entities:
+        if ent.proxy.schema.name not in SCHEMA_KIND:
+            importer.add_relationship(ent, str(path))
+        elif ent.proxy.schema.name == "Person":
+            importer.listings_from_topics(ent, str(path), {s for s in sanctioned if s})
+    if importer.problems:
+        raise InvalidData(importer.problems)
+    nodes = [importer.source, *importer.nodes.values()]
+    return nodes, list(importer.edges.values()), report
+
+
+def load_ftm(paths: Iterable[Path], store: GraphStore, *, source_id: str | None = None,
+             source_url: str | None = None, source_name: str | None = None) -> FtmReport:
+    """Import each stream in one atomic write per stream; nothing is written if a stream is bad."""
+    report = FtmReport()
+    for path in paths:
+        source = stream_source(path, source_id, source_url, source_name)
+        nodes, edges, one = read_ftm(path, store, source)
+        one.write = store.write(nodes, edges)
+        for name in ("read", "imported", "ignored_topics"):
+            getattr(report, name).update(getattr(one, name))
+        for schema, reasons in one.skipped.items():
+            report.skipped.setdefault(schema, Counter()).update(reasons)
+        report.matched.update(one.matched)
+        report.write = one.write
+    return report

@@ -1,0 +1,219 @@
+"""Reading a new report: numbered paragraphs, MENTIONS of known entities, names to review.
+
+The report becomes a `source` node and every known entity it names gets one
+MENTIONS edge from the source, citing each paragraph that names it. Nothing else
+is inferred: who did what to whom is for a person to record, with the paragraph
+in hand. Names that look like people but match nothing in the graph are listed
+for review, never added. See `loaders.mentions` for the matching rule.
+
+Paragraphs are numbered as in UN and NGO submissions ("2.7."). When a report has
+such multi-level numbers, a single number ("4. Conclusions") starts a section
+whose unnumbered text is paragraph "4"; otherwise single numbers are the
+paragraphs. Numbers must increase, so a table of contents or a numbered list
+inside a paragraph does not start a new one. Text before the first paragraph is
+"front". Footnote lines ("¹ <https://...>") are collected as the source's
+footnotes instead of paragraph text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.errors import InvalidData, Problem
+from graph.results import WriteReport
+from graph.search import fold
+from graph.store import GraphStore
+from loaders.mentions import Match, NameMatcher, Word, words_of
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import NodeKind, is_valid_id
+
+_PARA = re.compile(r"^\s*(?:#+\s*)?(\d+(?:\.\d+)+)\.?\s+(?=\S)")
+_SECTION = re.compile(r"^\s*(?:#+\s*)?(\d+)\.\s+(?=\S)")
+_FOOTNOTE = re.compile(r"^\s*(?:[-*]\s*)?(?:\[\^)?([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3})(?:\]:)?\s+"
+                       r"<?(https?://[^\s>]+)>?\s*$")
+_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_LIST_SPLIT = re.compile(r",|;|\band\b|:")
+#: capitalised words that start institutions, places and sentences, not personal names
+COMMON_CAPITALISED = frozenset({
+    "a", "according", "address", "after", "agency", "also", "although", "an", "and", "another", "april",
+    "article", "as", "assembly", "at", "august", "bank", "before", "belgian", "belgium", "but", "by",
+    "case", "choice", "city", "civic", "civil", "code", "commissioner", "committee", "conclusions",
+    "contents", "convention", "copyright", "council", "court", "criminal", "december", "declaration",
+    "democratic", "department", "despite", "dialogue", "during", "elections", "email", "eu", "european",
+    "extremist", "facebook", "february", "federation", "financing", "following", "for", "former",
+    "foundation", "freedom", "from", "fund", "government", "group", "he", "her", "high", "his",
+    "however", "human", "in", "international", "introduction", "it", "italian", "its", "january",
+    "july", "june", "kazakhstan", "kazakhstani", "law", "list", "lithuania", "lithuanian", "manager",
+    "many", "march", "may", "ministry", "movement", "national", "nations", "november", "october", "of",
+    "office", "on", "open", "osce", "our", "pace", "parliament", "parliamentary", "party", "periodic",
+    "police", "president", "project", "protocol", "rapporteur", "region", "republic", "review", "right",
+    "rights", "russia", "russian", "september", "she", "since", "some", "special", "state", "states",
+    "street", "submission", "supreme", "table", "terrorist", "the", "their", "there", "these", "they",
+    "this", "to", "uk", "ukraine", "ukrainian", "un", "union", "united", "universal", "us", "usa", "we",
+    "website", "what", "when", "where", "which", "while", "who", "whom", "with", "working",
+})
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    label: str  # "front", "2.7", "4"
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    name: str
+    paragraphs: tuple[str, ...]
+    why: str  # "bold" or "capitalised words"
+
+
+@dataclass
+class ReportReading:
+    source: Node
+    paragraphs: list[Paragraph]
+    mentions: dict[str, list[str]] = field(default_factory=dict)  # node id -> paragraphs
+    unplaced: list[Unplaced] = field(default_factory=list)
+    write: WriteReport | None = None
+
+    def summary(self) -> str:
+        lines = [f"{self.source.name} [{self.source.id}]: {len(self.paragraphs)} paragraphs, "
+                 f"{len(self.mentions)} known entities mentioned"]
+        lines += [f"  {node_id}: {', '.join(paras)}" for node_id, paras in self.mentions.items()]
+        if self.unplaced:
+            lines.append("names not in the graph, for review:")
+            lines += [f"  {u.name} ({u.why}; {', '.join(u.paragraphs)})" for u in self.unplaced]
+        if self.write is not None:
+            lines.append(self.write.summary())
+        return "\n".join(lines)
+
+
+def _number(label: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in label.split("."))
+
+
+def split_paragraphs(text: str) -> tuple[list[Paragraph], dict[str, str]]:
+    """The report's paragraphs in order, and its footnotes (number -> URL)."""
+    lines = text.splitlines()
+    levels = any(_PARA.match(line) for line in lines)
+    footnotes: dict[str, str] = {}
+    chunks: list[tuple[str, int, list[str]]] = [("front", 1, [])]
+    current: tuple[int, ...] = ()
+    for number, line in enumerate(lines, start=1):
+        note = _FOOTNOTE.match(line)
+        if note:
+            footnotes[note[1].translate(_SUPER)] = note[2]
+            continue
+        found = _PARA.match(line) if levels else _SECTION.match(line)
+        if found is None and levels and current:
+            found = _SECTION.match(line)  # a section heading once the paragraphs have begun
+        if found and _number(found[1]) > current:
+            current = _number(found[1])
+            chunks.append((found[1], number, []))
+        chunks[-1][2].append(line)
+    paragraphs = [Paragraph(label, line, "\n".join(body).strip())
+                  for label, line, body in chunks]
+    return [p for p in paragraphs if p.text], footnotes
+
+
+def _title(paragraphs: list[Paragraph], path: Path) -> str:
+    front = paragraphs[0].text if paragraphs and paragraphs[0].label == "front" else ""
+    for line in front.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()[:300]
+    return path.name
+
+
+def report_source(path: Path, paragraphs: list[Paragraph], footnotes: dict[str, str],
+                  source_id: str | None) -> Node:
+    node_id = source_id or re.sub(r"[^a-z0-9]+", "-", fold(path.stem)).strip("-")
+    if not is_valid_id(node_id):
+        raise InvalidData([Problem(str(path), None, "source", f"{node_id!r} is not a valid id; "
+                                   "name the source with --source-id")])
+    props: dict[str, object] = {"path": str(path)}
+    if footnotes:
+        props["footnotes"] = footnotes
+    return Node(id=node_id, kind=NodeKind.SOURCE, name=_title(paragraphs, path),
+                properties=props, citations=[Citation(source=node_id, paragraph="front")])
+
+
+def _name_like(word: Word) -> bool:
+    return word.text[:1].isupper() and not word.text.isupper() \
+        and word.norm not in COMMON_CAPITALISED
+
+
+def _candidates(text: str) -> list[tuple[str, int, int, str]]:
+    """Name-like spans: pieces of bold text, and runs of two or three capitalised words."""
+    out: list[tuple[str, int, int, str]] = []
+    for bold in _BOLD.finditer(text):
+        start = bold.start(1)
+        for piece in _LIST_SPLIT.split(bold[1]):
+            words = piece.split()
+            offset = bold[1].find(piece)
+            if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+                out.append((" ".join(words), start + offset, start + offset + len(piece), "bold"))
+    runs: list[list[Word]] = []
+    prev: Word | None = None
+    for word in words_of(text):
+        if _name_like(word):
+            joined = prev is not None and runs and runs[-1][-1] is prev \
+                and text[prev.end:word.start] == " "
+            if joined:
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        prev = word
+    for run in runs:
+        if 2 <= len(run) <= 3:
+            first, last = run[0], run[-1]
+            out.append((text[first.start:last.end], first.start, last.end, "capitalised words"))
+    return out
+
+
+def read_report(path: Path, store: GraphStore, source_id: str | None = None,
+                ) -> tuple[list[Node], list[Edge], ReportReading]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidData([Problem(str(path), None, "", f"cannot read: {exc}")]) from exc
+    paragraphs, footnotes = split_paragraphs(text)
+    source = report_source(path, paragraphs, footnotes, source_id)
+    source = store.find_nodes([source.id]).get(source.id, source)
+    if source.kind is not NodeKind.SOURCE:
+        raise InvalidData([Problem(str(path), None, "source",
+                                   f"{source.id!r} exists and is a {source.kind}, not a source")])
+    matcher = NameMatcher(list(store.iter_nodes()))
+    full = {p.label: matcher.full_matches(p.text) for p in paragraphs}
+    named = {m.node_id for ms in full.values() for m in ms if m.how == "full name"}
+    reading = ReportReading(source, paragraphs)
+    unplaced: dict[str, Unplaced] = {}
+    for para in paragraphs:
+        found: list[Match] = NameMatcher.resolve(
+            full[para.label] + matcher.surname_matches(para.text, named))
+        for m in found:
+            cited = reading.mentions.setdefault(m.node_id, [])
+            if para.label not in cited:
+                cited.append(para.label)
+        for name, start, end, why in _candidates(para.text):
+            if any(m.start < end and start < m.end for m in found):
+                continue
+            key = fold(name)
+            prev = unplaced.get(key)
+            paras = (*prev.paragraphs, para.label) if prev else (para.label,)
+            unplaced[key] = Unplaced(prev.name if prev else name, tuple(dict.fromkeys(paras)),
+                                     prev.why if prev else why)
+    reading.unplaced = list(unplaced.values())
+    edges = [Edge(type="MENTIONS", source=source.id, target=node_id,
+                  citations=[Citation(source=source.id, paragraph=p) for p in paras])
+             for node_id, paras in reading.mentions.items()]
+    return [source], edges, reading
+
+
+def import_report(path: Path, store: GraphStore, *, source_id: str | None = None) -> ReportReading:
+    """Read a report and write its source node and MENTIONS edges in one atomic write."""
+    nodes, edges, reading = read_report(path, store, source_id)
+    reading.write = store.write(nodes, edges)
+    return reading

@@ -1,0 +1,216 @@
+"""The bundled dataset held to the text of its founding source.
+
+Every check reads the submission itself (see `tests/sourcetext.py` for how it is cut into
+the citable blocks `front`, `1.1` ... `3.7` and `4`), so a fact cited to a paragraph that
+does not exist, a footnote that is not in the cited paragraph, or a named person left out
+of the graph all fail here. The checks are functions returning problems, each also run on a
+deliberately broken record to show that it can fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from graph.memory import MemoryStore
+from loaders import native
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import Certainty, NodeKind
+from tests.sourcetext import (
+    SOURCE_FILE,
+    SOURCE_ID,
+    SourceText,
+    bold_person_names,
+    capitalised_phrases,
+    parse,
+    source_path,
+)
+
+#: Persons the source names outside bold type (or only in a bold sentence), as written there.
+OTHER_PERSON_NAMES = (
+    "Lyudmyla Kozlovska", "Barlyk Mendygazyev", "Barylk Mendygazyev", "Kalyk Mendygazyev",
+    "Tokayev", "Fionnuala Ni Aolain", "Yerulan Amirov", "Marat Zhylanbayev",
+    "Bota Jardemalie", "Iskander Yerimbetov", "Mukhtar Ablyazov", "Aidos Sadykov",
+    "Nataliya Sadykova", "Maulen Ashimbayev", "Arman Dzhumageldiyev", "Wild Arman",
+)
+#: Capitalised phrases inside skipped bold sentences that are not persons.
+NOT_PERSONS = {"Amnesty International"}
+#: Wording that would turn a listing into a finding that someone financed terrorism.
+TERROR_FINDING = re.compile(
+    r"\bterror\w*|\bfinanc\w*\s+(?:of\s+)?(?:terror|extrem)\w*|\bfinanced\b|\bguilty\b", re.I)
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+Records = tuple[list[Node], list[Edge]]
+
+
+@pytest.fixture(scope="module")
+def raw_text() -> str:
+    path = source_path()
+    if not path.is_file():
+        pytest.skip(f"the founding source {SOURCE_FILE} is not at {path}; "
+                    "set REPGRAPH_SOURCES to the folder that holds it")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def text(raw_text: str) -> SourceText:
+    return parse(raw_text)
+
+
+@pytest.fixture(scope="module")
+def records(dataset_dir: Path) -> Records:
+    return native.read_dataset([dataset_dir], MemoryStore())
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def missing_names(wanted: Iterable[str], nodes: Iterable[Node]) -> list[str]:
+    """Names not found as a person's name or alias; a lone surname may match a last word."""
+    full = {_norm(n) for node in nodes if node.kind is NodeKind.PERSON
+            for n in (node.name, *node.aliases)}
+    last = {n.split()[-1] for n in full}
+    return sorted(w for w in wanted
+                  if _norm(w) not in full and not (" " not in w.strip() and _norm(w) in last))
+
+
+def citation_problems(text: SourceText, items: Iterable[Node | Edge]) -> list[str]:
+    """Records without a citation, and citations to a block or footnote the text lacks."""
+    problems: list[str] = []
+    for item in items:
+        if not item.citations:
+            problems.append(f"{item.id}: no citation")
+        for cite in item.citations:
+            where = f"{item.id} cites {cite.locator}"
+            if cite.source != SOURCE_ID:
+                continue  # only the founding source's text is known to these checks
+            if cite.paragraph not in text.blocks:
+                problems.append(f"{where}: no such paragraph in the source")
+            elif cite.footnote is not None and cite.footnote not in text.markers(cite.paragraph):
+                problems.append(f"{where}: footnote {cite.footnote} is not in that paragraph")
+            elif cite.footnote is not None and cite.url != text.footnote_urls[cite.footnote]:
+                problems.append(f"{where}: URL {cite.url!r} is not footnote {cite.footnote}'s")
+    return problems
+
+
+def listing_problems(nodes: list[Node], edges: list[Edge]) -> list[str]:
+    """LISTED_ON edges to the Financial Monitoring Agency's list that read as a finding."""
+    listed = {e.source: e for e in edges if e.type == "LISTED_ON" and e.target == "kz-afm-list"}
+    by_id = {n.id: n for n in nodes}
+    problems = [f"{e.id}: listing worded as a finding: {e.properties}" for e in listed.values()
+                if TERROR_FINDING.search(" ".join(map(str, e.properties.values())))]
+    problems += [f"{e.id}: a listing is a measure, not a {e.certainty} claim"
+                 for e in listed.values() if e.certainty is not Certainty.STATED]
+    problems += [f"{p}: description of a listed person reads as a finding"
+                 for p in listed if TERROR_FINDING.search(by_id[p].description or "")]
+    problems += [f"{e.id}: about a listed person: {e.properties}" for e in edges
+                 if e.type in ("FINDING", "STATED") and e.target in listed
+                 and TERROR_FINDING.search(" ".join(map(str, e.properties.values())))]
+    return problems
+
+
+def test_the_source_is_cut_into_its_paragraphs_and_footnotes(text: SourceText) -> None:
+    numbered = {f"{s}.{p}" for s, last in ((1, 6), (2, 9), (3, 7)) for p in range(1, last + 1)}
+    assert set(text.blocks) == {"front", "4"} | numbered
+    every_marker = set().union(*(text.markers(b) for b in text.blocks))
+    assert every_marker == set(text.footnote_urls) == set(range(1, 37))
+
+
+def test_the_source_node_lists_every_footnote_url_of_the_text(text: SourceText,
+                                                             records: Records) -> None:
+    (source,) = [n for n in records[0] if n.id == SOURCE_ID]
+    listed = {int(k): v for k, v in source.properties["footnotes"].items()}
+    assert listed == text.footnote_urls
+
+
+def test_every_person_the_source_names_is_in_the_dataset(raw_text: str, records: Records) -> None:
+    bold, skipped = bold_person_names(raw_text)
+    assert len(bold) > 30, "the bold-name reader found too few names to be working"
+    in_sentences = {p for span in skipped for p in capitalised_phrases(span)} - NOT_PERSONS
+    unlisted = sorted(in_sentences - set(OTHER_PERSON_NAMES))
+    assert not unlisted, f"names in bold sentences missing from OTHER_PERSON_NAMES: {unlisted}"
+    not_in_text = [n for n in OTHER_PERSON_NAMES if n not in raw_text]
+    assert not not_in_text, f"OTHER_PERSON_NAMES the source does not contain: {not_in_text}"
+    missing = missing_names(bold | set(OTHER_PERSON_NAMES), records[0])
+    assert not missing, f"persons named in the source but not in the dataset: {missing}"
+
+
+def test_the_name_check_reports_a_missing_person(records: Records) -> None:
+    assert missing_names(["Mukhamedkarim", "Nobody Invented"], records[0]) == ["Nobody Invented"]
+
+
+def test_every_relationship_cites_an_existing_paragraph(text: SourceText,
+                                                        records: Records) -> None:
+    problems = citation_problems(text, records[1])
+    assert not problems, "\n".join(problems)
+
+
+def test_every_node_cites_an_existing_paragraph(text: SourceText, records: Records) -> None:
+    problems = citation_problems(text, records[0])
+    assert not problems, "\n".join(problems)
+
+
+def test_the_citation_check_catches_a_wrong_paragraph_and_footnote(text: SourceText,
+                                                                   records: Records) -> None:
+    edge = records[1][0]
+    wrong = [Citation(source=SOURCE_ID, paragraph="2.10"),
+             Citation(source=SOURCE_ID, paragraph="3.7", footnote=9,
+                      url=text.footnote_urls[9]),
+             Citation(source=SOURCE_ID, paragraph="2.7", footnote=9, url="https://example.org/")]
+    problems = citation_problems(text, [edge.model_copy(update={"citations": wrong})])
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "no such paragraph in the source", "footnote 9 is not in that paragraph",
+        "URL 'https://example.org/' is not footnote 9's"]
+    assert citation_problems(text, [edge.model_copy(update={"citations": []})]) == [
+        f"{edge.id}: no citation"]
+
+
+def test_listing_on_the_fma_list_is_never_a_terrorism_finding(records: Records) -> None:
+    nodes, edges = records
+    listed = [e for e in edges if e.type == "LISTED_ON" and e.target == "kz-afm-list"]
+    assert {e.source for e in listed} >= {"vladimir-kozlov", "askhat-zheksebayev",
+                                          "marat-zhylanbayev"}
+    assert listing_problems(nodes, edges) == []
+
+
+def test_the_listing_check_catches_finding_wording(records: Records) -> None:
+    nodes, edges = records
+    (kozlov,) = [e for e in edges if e.type == "LISTED_ON" and e.source == "vladimir-kozlov"]
+    bad = kozlov.model_copy(update={"properties": {"note": "financed terrorism"}})
+    assert listing_problems(nodes, [bad]) == [f"{bad.id}: listing worded as a finding: "
+                                              "{'note': 'financed terrorism'}"]
+
+
+def test_group_counts_are_the_figures_the_cited_paragraphs_give(text: SourceText,
+                                                                records: Records) -> None:
+    counted = [n for n in records[0] if n.group and n.count is not None]
+    assert {n.count for n in counted} >= {1273, 1151, 15, 329}
+    for node in counted:
+        count = node.count or 0
+        forms = {str(count), f"{count:,}", NUMBER_WORDS.get(count, str(count))}
+        cited = " ".join(text.blocks[c.paragraph or ""] for c in node.citations).casefold()
+        assert any(re.search(rf"\b{re.escape(f)}\b", cited) for f in forms), node.id
+
+
+def test_relatives_targeted_to_pressure_someone_are_restricted(records: Records) -> None:
+    nodes, edges = records
+    by_id = {n.id: n for n in nodes}
+    relatives = {e.source for e in edges if e.type == "TARGETED_THROUGH_RELATIVE"}
+    assert relatives >= {"iskander-yerimbetov", "kalyk-mendygazyev", "khasenov-relatives"}
+    assert [r for r in sorted(relatives) if not by_id[r].restricted] == []
+
+
+def test_allegations_are_recorded_with_who_makes_them(records: Records) -> None:
+    edges = {e.id: e for e in records[1]}
+    for edge_id, claimant in [
+        ("kazybek-kudaibergenov|MEMBER_OF|dck", "the indictment"),
+        ("kazybek-kudaibergenov|SUSPECTED_OF|kamaz-lorry-incident", "the investigation"),
+        ("government-controlled-criminal-groups|PARTICIPATED_IN|january-2022-protests",
+         "eyewitness reports"),
+    ]:
+        assert edges[edge_id].certainty is not Certainty.STATED
+        assert edges[edge_id].claimed_by == claimant

@@ -1,0 +1,84 @@
+"""`repgraph import`/`export` and `GET /api/export`, end to end on real files and a real app."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from cli.main import main
+from graph.memory import MemoryStore
+from graph.settings import get_settings
+from graph.store import GraphStore
+
+
+@pytest.fixture
+def data_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("REPGRAPH_DATA_DIR", str(tmp_path / "store"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_export_csv_then_import_it_into_another_store(
+        data_env: Path, dataset_dir: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(dataset_dir)]) == 0
+    assert main(["export", "--format", "csv", "--out", str(data_env / "csv")]) == 0
+    assert main(["export", "--format", "gexf", "--out", str(data_env / "g.gexf")]) == 0
+    assert nx.read_gexf(data_env / "g.gexf").number_of_nodes() > 40
+    monkeypatch.setenv("REPGRAPH_DATA_DIR", str(data_env / "other"))
+    get_settings.cache_clear()
+    capsys.readouterr()
+    assert main(["import", "--format", "csv", str(data_env / "csv")]) == 0
+    assert "0 changed" in capsys.readouterr().out
+    assert MemoryStore(data_env / "other").stats() == MemoryStore(data_env / "store").stats()
+
+
+def test_import_text_lists_mentions_and_names_to_review(
+        data_env: Path, dataset_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    report = data_env / "note.txt"
+    report.write_text("1.1. Bota Jardemalie met Erlan Testov.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", "--format", "text", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "bota-jardemalie: 1.1" in out and "Erlan Testov (capitalised words; 1.1)" in out
+
+
+def test_a_bad_csv_import_exits_1(data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = data_env / "nodes.csv"
+    bad.write_text("id,kind,name\nx,nope,X\n", encoding="utf-8")
+    assert main(["import", "--format", "csv", str(bad)]) == 1
+    assert f"{bad}:2: kind:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("fmt", "media_type", "filename"), [
+    ("csv", "application/zip", "repgraph-csv.zip"),
+    ("ftm", "application/x-ndjson", "repgraph.ftm.json"),
+    ("graphml", "application/graphml+xml", "repgraph.graphml"),
+    ("gexf", "application/gexf+xml", "repgraph.gexf"),
+])
+def test_api_export_returns_a_named_file_of_the_right_type(
+        kz_store: GraphStore, fmt: str, media_type: str, filename: str) -> None:
+    with TestClient(create_app(store=kz_store)) as client:
+        response = client.get("/api/export", params={"format": fmt})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    assert response.headers["content-disposition"] == f'attachment; filename="{filename}"'
+    if fmt == "csv":
+        names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+        assert sorted(names) == ["edges.csv", "nodes.csv"]
+    if fmt == "ftm":
+        assert len(response.content.splitlines()) > kz_store.stats().nodes
+
+
+def test_api_export_rejects_an_unknown_format(kz_store: GraphStore) -> None:
+    with TestClient(create_app(store=kz_store)) as client:
+        assert client.get("/api/export", params={"format": "xlsx"}).status_code == 422
