@@ -149,17 +149,6 @@ DELETE_LOADED_EDGES = (
 #: Clearing in bounded transactions: repeat until it deletes nothing.
 DELETE_SOME_NODES = "MATCH (n:Entity) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
 
-#: Benchmark only: the naive way, one statement per record.
-MERGE_ONE_NODE = "MERGE (n:Entity {id: $id}) SET n += $props"
-
-
-def merge_one_edge(type_: str) -> str:
-    return (
-        "MATCH (s:Entity {id: $source}) MATCH (t:Entity {id: $target}) "
-        f"MERGE (s)-[r:{escape(type_)} {{id: $id}}]->(t) SET r = $props"
-    )
-
-
 def all_statements() -> dict[str, str]:
     """Every statement this module can produce, by name; the lint test walks them all."""
     out = {name: value for name, value in globals().items()
@@ -173,7 +162,6 @@ def all_statements() -> dict[str, str]:
                 out[f"relabel_nodes({kind}, {other})"] = relabel_nodes(kind, other)
     for type_ in RELATIONS:
         out[f"merge_edges({type_})"] = merge_edges(type_)
-        out[f"merge_one_edge({type_})"] = merge_one_edge(type_)
         out[f"shortest_path(3, {type_})"] = shortest_path(3, frozenset({type_}))
     for hops in range(1, HOPS_LIMIT + 1):
         out[f"shortest_path({hops})"] = shortest_path(hops, None)
