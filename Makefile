@@ -28,7 +28,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+LINTER := tools/cypher-lint
+$(LINTER)/node_modules/.package-lock.json: $(LINTER)/package-lock.json
+	npm ci --prefix $(LINTER) --no-audit --no-fund
+
+unit: $(STAMP) $(LINTER)/node_modules/.package-lock.json
 	$(BIN)/pytest
 
 test: lint typecheck unit
