@@ -130,7 +130,7 @@ can be checked paragraph by paragraph.
 def show_path(path) -> None:
     print(f"{path.length} step(s)")
     print("  ", label(path.nodes[0]))
-    for edge, node in zip(path.edges, path.nodes[1:]):
+    for edge, node in zip(path.edges, path.nodes[1:], strict=True):
         arrow = "->" if edge.target == node.id else "<-"
         print(f"     {arrow} {edge.type}  [{cites(edge.citations)}]")
         print("  ", label(node))
