@@ -3,12 +3,16 @@
 One driver per process and server (drivers pool their connections and are
 meant to be shared). Reads go through `execute_query` with READ routing, so a
 cluster can spread them over its secondaries. Writes run in managed
-transactions that only MERGE by id and overwrite, so the driver may retry them.
+transactions that the driver may retry: each one either merges by id and
+overwrites, or creates only what it has itself just seen to be absent.
 
 A write is planned and carried out inside one transaction when it fits in
 `neo4j_tx_rows` records: if anything fails, the server rolls all of it back.
-Larger loads commit batch by batch; every element they write carries the load's
-id, and a failure deletes what that load created and restores what it changed.
+Such a write creates the ids its plan did not find, and reaches endpoints by the
+element ids that the same transaction read or wrote (see `_apply`).
+Larger loads commit batch by batch, MERGE everything by id, and stamp every
+element they write with the load's id: a failure deletes what that load created
+and restores what it changed.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import atexit
 import itertools
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -69,6 +73,8 @@ class WritePlan:
     drop_edges: list[str] = field(default_factory=list)
     before_nodes: dict[str, Node] = field(default_factory=dict)
     before_edges: dict[str, Edge] = field(default_factory=dict)
+    #: Element ids of the nodes stored when the plan was read; valid in that transaction only.
+    elements: dict[str, str] = field(default_factory=dict)
 
 
 Step = tuple[str, dict[str, Any]]
@@ -122,9 +128,10 @@ class Neo4jStore(GraphStore):
         with self._guard(), self.driver.session(database=self.database) as session:
             return session.execute_write(work)
 
-    def _run_batch(self, tx: ManagedTransaction, statement: str, params: dict[str, Any]) -> None:
+    def _run_batch(self, tx: ManagedTransaction, statement: str,
+                   params: dict[str, Any]) -> list[neo4j.Record]:
         """Run one batch of a write; the single place a test injects a failure."""
-        tx.run(statement, params).consume()
+        return list(tx.run(statement, params))
 
     # -- writing -------------------------------------------------------------
     def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
@@ -133,8 +140,7 @@ class Neo4jStore(GraphStore):
         if len(nodes) + len(edges) <= self.tx_rows:
             def work(tx: ManagedTransaction) -> WriteReport:
                 plan = self._plan(tx, nodes, edges, replace)
-                for statement, params in self._steps(plan, load):
-                    self._run_batch(tx, statement, params)
+                self._apply(tx, plan)
                 return plan.report
             return self._write(work)
         plan = self._write(lambda tx: self._plan(tx, nodes, edges, replace))
@@ -155,10 +161,13 @@ class Neo4jStore(GraphStore):
 
     def _plan(self, tx: ManagedTransaction, nodes: Sequence[Node], edges: Sequence[Edge],
               replace: bool) -> WritePlan:
-        kinds = {r["id"]: NodeKind(r["kind"]) for r in tx.run(cypher.NODE_KINDS)}
+        stored = list(tx.run(cypher.NODE_KINDS))
+        kinds = {r["id"]: NodeKind(r["kind"]) for r in stored}
         wanted = {n.id for n in nodes} | {e.source for e in edges} | {e.target for e in edges}
         before_nodes = self._nodes_in(tx, wanted & kinds.keys())
-        before_edges = self._edges_in(tx, [e.id for e in edges])
+        # A relationship can only be stored if both its ends are: a fresh load looks up none.
+        before_edges = self._edges_in(tx, [e.id for e in edges
+                                           if e.source in kinds and e.target in kinds])
         old_nodes, old_edges = ({}, {}) if replace else (before_nodes, before_edges)
         known = {n.id for n in nodes}
         problems = [
@@ -170,7 +179,8 @@ class Neo4jStore(GraphStore):
             raise InvalidData(problems)
         new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
         plan = WritePlan(report, new_nodes, new_edges, before_nodes=before_nodes,
-                         before_edges=before_edges)
+                         before_edges=before_edges,
+                         elements={r["id"]: r["element"] for r in stored})
         if replace:
             edge_ids = {r["id"] for r in tx.run(cypher.ALL_EDGE_IDS)}
             report.nodes_changed = [i for i in report.nodes_added if i in kinds]
@@ -193,28 +203,66 @@ class Neo4jStore(GraphStore):
         for ids in self._batches(plan.drop_nodes):
             yield cypher.DELETE_NODES, {"ids": ids}
 
+    def _apply(self, tx: ManagedTransaction, plan: WritePlan) -> None:
+        """Carry out a plan inside the transaction that read it.
+
+        The server rolls all of it back on any failure, so nothing needs a load
+        stamp. The plan is as fresh as the writes, also when the driver retries the
+        transaction (it runs `work` again, plan included), so an id the plan did
+        not find is created rather than merged, and every relationship finds its
+        ends by the element ids this transaction read or just wrote.
+        """
+        for statement, params in self._drop_steps(plan):
+            self._run_batch(tx, statement, params)
+        elements = dict(plan.elements)
+        for statement, params in self._node_steps(plan, None, stored=plan.elements.keys()):
+            for record in self._run_batch(tx, statement, params):
+                elements[record["id"]] = record["element"]
+        for statement, params in self._edge_steps(plan, None, elements):
+            self._run_batch(tx, statement, params)
+
     def _steps(self, plan: WritePlan, load: str | None, drops: bool = True) -> Iterator[Step]:
-        """The batches of a write, in an order where every MERGE finds its endpoints."""
+        """The batches of a write that spans transactions: by id, stamped with the load."""
         if drops:
             yield from self._drop_steps(plan)
+        yield from self._node_steps(plan, load)
+        yield from self._edge_steps(plan, load)
+
+    def _node_steps(self, plan: WritePlan, load: str | None,
+                    stored: Collection[str] | None = None) -> Iterator[Step]:
+        """Relabels, then the nodes by kind; given the ids `stored`, the others are created.
+
+        A record that comes twice in one write is written once, as its last
+        occurrence, as the embedded store does.
+        """
         moves: dict[tuple[NodeKind, NodeKind], list[str]] = defaultdict(list)
         for node_id, old, new in plan.relabel:
             moves[old, new].append(node_id)
         for (old, new), ids in moves.items():
             yield cypher.relabel_nodes(old, new), {"ids": ids}
-        by_kind: dict[NodeKind, list[dict[str, Any]]] = defaultdict(list)
-        for node in plan.nodes:
-            by_kind[node.kind].append({"id": node.id, "props": node_props(node, load)})
-        for kind, node_rows in by_kind.items():
+        by_statement: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for node in {n.id: n for n in plan.nodes}.values():
+            fresh = stored is not None and node.id not in stored
+            statement = cypher.create_nodes(node.kind) if fresh else cypher.merge_nodes(node.kind)
+            by_statement[statement].append({"id": node.id, "props": node_props(node, load)})
+        for statement, node_rows in by_statement.items():
             for rows in self._batches(node_rows):
-                yield cypher.merge_nodes(kind), {"rows": rows}
+                yield statement, {"rows": rows}
+
+    def _edge_steps(self, plan: WritePlan, load: str | None,
+                    elements: Mapping[str, str] | None = None) -> Iterator[Step]:
+        """The relationships by type, with their ends by id or, given `elements`, by element."""
+        def end(node_id: str) -> str:
+            return node_id if elements is None else elements[node_id]
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for edge in plan.edges:
-            by_type[edge.type].append({"id": edge.id, "source": edge.source,
-                                       "target": edge.target, "props": edge_props(edge, load)})
+        for edge in {e.id: e for e in plan.edges}.values():
+            by_type[edge.type].append({"id": edge.id, "source": end(edge.source),
+                                       "target": end(edge.target),
+                                       "props": edge_props(edge, load)})
+        merge = cypher.merge_edges if elements is None else cypher.merge_edges_between
         for type_, edge_rows_ in by_type.items():
             for rows in self._batches(edge_rows_):
-                yield cypher.merge_edges(type_), {"rows": rows}
+                yield merge(type_), {"rows": rows}
 
     def _undo(self, plan: WritePlan, load: str) -> None:
         """After a failed batched load: delete what it created, put back what it changed."""

@@ -65,6 +65,27 @@ def test_replace_leaves_exactly_the_new_records(blank_store: GraphStore) -> None
     assert blank_store.get_node("ann").roles == ["lawyer"]
 
 
+def test_a_write_links_new_records_to_stored_ones(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann"), person("cat", "Cat")], [family("cat", "ann")])
+    report = blank_store.write([person("ann", "Ann", roles=["lawyer"]), person("bob", "Bob")],
+                               [family("ann", "bob"), family("bob", "cat"), family("cat", "ann")])
+    assert (report.nodes_added, report.nodes_changed) == (["bob"], ["ann"])
+    assert report.edges_added == ["ann|FAMILY_OF|bob", "bob|FAMILY_OF|cat"]
+    assert sorted((e.source, e.target) for e in blank_store.iter_edges()) == [
+        ("ann", "bob"), ("bob", "cat"), ("cat", "ann")]
+    assert blank_store.degree("ann") == blank_store.degree("bob") == 2
+
+
+def test_a_record_given_twice_in_one_write_is_stored_once_as_given_last(
+        blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann"), person("bob", "Bob"), person("bob", "Bob B.")],
+                      [family("ann", "bob"), family("ann", "bob", "sister")])
+    assert blank_store.stats().nodes == 2 and blank_store.stats().edges == 1
+    assert blank_store.get_node("bob").name == "Bob B."
+    (edge,) = blank_store.iter_edges()
+    assert edge.properties == {"relation": "sister"}
+
+
 def test_an_edge_to_nowhere_is_refused_and_changes_nothing(blank_store: GraphStore) -> None:
     blank_store.write([person("ann", "Ann")], [])
     with pytest.raises(InvalidData, match="endpoint 'ghost' does not exist"):
