@@ -133,10 +133,12 @@ def create_nodes(kind: NodeKind) -> str:
     """Create nodes of one kind that the same transaction has just seen to be absent.
 
     Only for ids the write plan, read in this very transaction, did not find: a
-    retried transaction reads the plan again, so a retry still changes nothing.
-    Anything that may already exist goes through `merge_nodes`. A MERGE on two
-    labels costs several times a CREATE on the stand-in, and it has to look up
-    every id first on any server.
+    retried transaction reads the plan again, so a retry still changes nothing,
+    and should another writer store one of these ids meanwhile, the uniqueness
+    constraint refuses the CREATE and the write is planned afresh. Anything that
+    may already exist goes through `merge_nodes`. A MERGE on two labels costs
+    several times a CREATE on the stand-in, and looks every id up first on any
+    server.
     """
     return (
         f"UNWIND $rows AS row CREATE (n:Entity:{escape(KIND_LABELS[kind])}) "

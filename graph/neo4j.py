@@ -136,13 +136,18 @@ class Neo4jStore(GraphStore):
     # -- writing -------------------------------------------------------------
     def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
               replace: bool = False) -> WriteReport:
-        load = uuid.uuid4().hex
         if len(nodes) + len(edges) <= self.tx_rows:
             def work(tx: ManagedTransaction) -> WriteReport:
                 plan = self._plan(tx, nodes, edges, replace)
                 self._apply(tx, plan)
                 return plan.report
-            return self._write(work)
+            try:
+                return self._write(work)
+            except nx.ConstraintError:
+                # Another writer stored an id that this plan found absent, between the plan
+                # and its CREATE. Nothing of this write remains; planned again, it merges.
+                return self._write(work)
+        load = uuid.uuid4().hex
         plan = self._write(lambda tx: self._plan(tx, nodes, edges, replace))
         try:
             for step in self._steps(plan, load, drops=False):

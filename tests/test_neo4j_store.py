@@ -127,6 +127,25 @@ def test_a_load_failing_after_its_first_batch_leaves_nothing_behind(
     assert records[0]["n"] == 0
 
 
+def test_a_new_id_stored_meanwhile_by_another_writer_is_merged_not_duplicated(
+        scratch: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Neo4jStore._run_batch
+    raced: list[str] = []
+
+    def run(self: Neo4jStore, tx: ManagedTransaction, statement: str,
+            params: dict[str, Any]) -> list[Record]:
+        if not raced:  # after the plan of the write below, before its first batch
+            raced.append("bob")
+            self.write([person("bob", "Bob", aliases=["Bobby"])], [])
+        return real(self, tx, statement, params)
+    monkeypatch.setattr(Neo4jStore, "_run_batch", run)
+    report = scratch.write([person("ann", "Ann"), person("bob", "Bob B.")], [family("ann", "bob")])
+    monkeypatch.undo()
+    assert (report.nodes_added, report.nodes_changed) == (["ann"], ["bob"])
+    assert scratch.stats().nodes == 2 and scratch.stats().edges == 1
+    assert scratch.get_node("bob").aliases == ["Bobby", "Bob"]
+
+
 def test_a_node_that_changes_kind_moves_to_its_new_label(scratch: Neo4jStore,
                                                          bolt: BoltServer) -> None:
     scratch.write([person("ann", "Ann")], [])
