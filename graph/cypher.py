@@ -9,9 +9,9 @@ parser.
 
 Node records keep their queryable scalars (id, kind, name, sensitivity, ...) as
 properties and their nested data (citations, kind properties) as JSON strings,
-so that a record reads back exactly as it was written. `load` names the write
-that last touched an element, which lets a failed multi-transaction load clean
-up after itself.
+so that a record reads back exactly as it was written. `load` names the
+multi-transaction load that last touched an element, which lets such a load
+clean up after itself if it fails (a one-transaction write needs no stamp).
 """
 
 from __future__ import annotations
