@@ -7,7 +7,8 @@ out of every answer, whatever route produced it:
 - ids in the path and query are translated: a pseudonym (`restricted-...`)
   becomes the real id, and a restricted person's real id is answered with 404,
   so the public can neither use nor confirm it;
-- every textual response (JSON, HTML, CSV, XML, JSON lines) has their names,
+- every textual response (JSON, HTML, CSV, XML, JSON lines, and the text files in
+  a zip download) has their names,
   aliases and ids replaced, and node-shaped objects lose identifying fields.
 
 Routes still do what only they can do (search and export leave restricted
@@ -17,7 +18,9 @@ security headers every response carries.
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
@@ -36,7 +39,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TEXTUAL = ("application/json", "text/", "application/x-ndjson", "application/graphml+xml",
-           "application/gexf+xml", "application/xml")
+           "application/gexf+xml", "application/xml", "application/zip")
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"referrer-policy": b"no-referrer",
@@ -115,7 +118,25 @@ def _rewrite_request(scope: Scope, redactor: Redactor) -> bool:
     return True
 
 
+def _redact_zip(body: bytes, redactor: Redactor) -> bytes:
+    """A zip of text files (the CSV export) with every member redacted like any text."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as archive, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as redacted:
+        for info in archive.infolist():
+            member = archive.read(info)
+            try:
+                text = member.decode("utf-8")
+            except UnicodeDecodeError:
+                redacted.writestr(info, member)
+                continue
+            redacted.writestr(info, redactor.text(text) if redactor.needs(text) else text)
+    return out.getvalue()
+
+
 def _redact_body(body: bytes, content_type: str, redactor: Redactor) -> bytes:
+    if content_type.startswith("application/zip"):
+        return _redact_zip(body, redactor)
     text = body.decode("utf-8", errors="replace")
     if not redactor.needs(text):
         return body

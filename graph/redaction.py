@@ -72,9 +72,11 @@ class Redactor:
         words: set[str] = set()
         for node in restricted:
             for label in (node.name, *node.aliases):
-                names.update(v.casefold() for v in _variants(label))
+                # matched with IGNORECASE, not casefolded: casefold turns "ß" into "ss",
+                # which would then no longer match the name as written
+                names.update(_variants(label))
                 if not node.group:
-                    words.update(w.casefold() for w in _WORD.findall(label)
+                    words.update(w for w in _WORD.findall(label)
                                  if len(w) >= 3 and w[0].isupper()
                                  and w.casefold() not in public_words)
         self.restricted_ids = {n.id for n in restricted}
@@ -163,12 +165,13 @@ def _alternation(terms: set[str], flags: int, frame: str = "{}") -> re.Pattern[s
 
 
 def _variants(label: str) -> set[str]:
-    """The label as it may appear in output: raw, HTML-escaped, JSON-escaped."""
+    """The label as it may appear in output: raw, HTML-escaped, JSON-escaped (with and
+    without non-ASCII escapes, and as a script element's JSON escapes it), CSV-quoted."""
     if not label:
         return set()
-    json_form = json.dumps(label)[1:-1]
-    ascii_json = json.dumps(label, ensure_ascii=True)[1:-1]
-    script_safe = (json_form.replace("<", "\\u003c").replace(">", "\\u003e")
-                   .replace("&", "\\u0026").replace("'", "\\u0027"))
-    return {label, html.escape(label), html.escape(label, quote=False), json_form, ascii_json,
-            script_safe}
+    json_forms = {json.dumps(label, ensure_ascii=escape_ascii)[1:-1] for escape_ascii in (False, True)}
+    script_safe = {f.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                   .replace("'", "\\u0027") for f in json_forms}
+    forms = {label, html.escape(label), html.escape(label, quote=False), *json_forms,
+             *script_safe}
+    return forms | {f.replace('"', '""') for f in forms}  # as a CSV cell quotes them
