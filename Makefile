@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATASET := data
 
-.PHONY: serve test lint typecheck unit bench load stats docs clean
+.PHONY: serve test lint typecheck unit notebooks bench load stats docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
 load: $(STAMP)
@@ -28,10 +29,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+LINTER := tools/cypher-lint
+$(LINTER)/node_modules/.package-lock.json: $(LINTER)/package-lock.json
+	npm ci --prefix $(LINTER) --no-audit --no-fund
+
+unit: $(STAMP) $(LINTER)/node_modules/.package-lock.json
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# Every notebook runs top to bottom on the venv's own kernel (JUPYTER_PATH puts it first).
+notebooks: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/pytest --nbmake --nbmake-timeout=600 notebooks/
+
+test: lint typecheck unit notebooks
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

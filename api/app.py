@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api.errors import BAD_KEY, RATE_LIMITED, install_error_handlers
 from api.headers import install_security_headers
@@ -46,7 +47,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.store.close()
 
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI from files in the package, not a CDN. No ReDoc: its
+    # bundle fetches its logo from a CDN.
+    app = FastAPIOffline(
+        redoc_url=None,
         title="repgraph",
         summary="A cited knowledge graph of repression networks",
         description="Persons, organisations, cases, agencies, laws and events, every "

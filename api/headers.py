@@ -19,6 +19,9 @@ EMBED_PREFIX = "/embed/"
 
 _POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'")
+_DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
+                "style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src 'self' blob:; "
+                "frame-ancestors 'none'")
 # Sources such as https://news.example.org, *.example.org, 'self', 'none' or *.
 _SOURCE = re.compile(r"^(?:\*|'self'|'none'|(?:https?://)?(?:\*\.)?[A-Za-z0-9.-]+(?::\d+)?)$")
 
@@ -36,7 +39,7 @@ def frame_ancestors(value: str) -> str:
 
 def install_security_headers(app: FastAPI, settings: Settings) -> None:
     embed_ancestors = frame_ancestors(settings.embed_frame_ancestors)
-    docs = {app.docs_url, app.redoc_url, "/docs/oauth2-redirect"} - {None}
+    docs = {"/docs", "/redoc", "/docs/oauth2-redirect"}
 
     @app.middleware("http")
     async def security_headers(request: Request,
@@ -48,8 +51,9 @@ def install_security_headers(app: FastAPI, settings: Settings) -> None:
         if request.url.path.startswith(EMBED_PREFIX):
             headers["Content-Security-Policy"] = f"{_POLICY}; frame-ancestors {embed_ancestors}"
         elif request.url.path in docs:
-            # FastAPI's interactive docs are not ours to restrict; they may not be framed.
-            headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            # Swagger UI and ReDoc start from inline scripts; everything else stays on
+            # this origin (their files are served from the package, not a CDN).
+            headers["Content-Security-Policy"] = _DOCS_POLICY
             headers["X-Frame-Options"] = "DENY"
         else:
             headers["Content-Security-Policy"] = f"{_POLICY}; frame-ancestors 'none'"

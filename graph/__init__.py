@@ -10,7 +10,7 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     """The store the settings select: embedded by default, Neo4j when asked."""
     settings = settings or get_settings()
     if settings.backend == "neo4j":
-        from graph.neo4j import Neo4jStore  # type: ignore[import-not-found,unused-ignore]
+        from graph.neo4j import Neo4jStore
 
         store: GraphStore = Neo4jStore.from_settings(settings)
         return store

@@ -22,7 +22,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.errors import InvalidData, Problem, StoreUnavailable
+from graph.errors import StoreUnavailable
 from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
 from graph.results import Stats, WriteReport
@@ -149,13 +149,6 @@ class MemoryStore(GraphStore):
             self._sync()
             old_nodes, old_edges = ({}, {}) if replace else (self._nodes, self._edges)
             known = {n.id for n in nodes}
-            problems = [
-                Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
-                for e in edges for end in (e.source, e.target)
-                if end not in known and end not in old_nodes
-            ]
-            if problems:
-                raise InvalidData(problems)
             new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
             if replace:
                 report.nodes_changed = [i for i in report.nodes_added if i in self._nodes]

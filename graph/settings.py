@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", validation_alias=AliasChoices(
         "NEO4J_DATABASE", "REPGRAPH_NEO4J_DATABASE"))
     batch_size: int = Field(1000, ge=1)
+    #: Neo4j loads of up to this many records run in one transaction; larger ones commit
+    #: batch by batch, stamped with a load id so that a failure can be cleaned up.
+    neo4j_tx_rows: int = Field(100_000, ge=1)
 
     # -- trust and safety ----------------------------------------------------
     #: SHA-256 hex digests of editor API keys (never the keys themselves), comma-separated

@@ -78,7 +78,9 @@ class Recorded:
     errors: list[str] = field(default_factory=list)
 
     def foreign(self, base: str) -> list[str]:
-        return [u for u in self.requests if not (u == base or u.startswith(base + "/"))]
+        own = (base, f"blob:{base}")  # blob: URLs of our own origin are not requests
+        return [u for u in self.requests
+                if not any(u == o or u.startswith(o + "/") for o in own)]
 
 
 def recorded_page(browser: Browser) -> tuple[Page, Recorded]:

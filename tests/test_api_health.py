@@ -10,7 +10,7 @@ def test_health_reports_backend_and_counts(kz_store: GraphStore) -> None:
     with TestClient(create_app(store=kz_store)) as client:
         body = client.get("/api/health").json()
     stats = kz_store.stats()
-    assert body == {"status": "ok", "backend": "memory", "nodes": stats.nodes,
+    assert body == {"status": "ok", "backend": kz_store.backend, "nodes": stats.nodes,
                     "edges": stats.edges}
 
 

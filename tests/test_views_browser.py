@@ -254,3 +254,12 @@ def test_a_large_view_becomes_interactive(browser: Browser, tmp_path: Path) -> N
         assert tab.locator("#panel-body h3").text_content() == data["details"][f"n:{target}"]["heading"]
         assert rec.foreign(server.base) == []
         tab.close()
+
+
+def test_interactive_api_docs_work_offline(page: tuple[Page, Recorded],
+                                           kz_server: LiveServer) -> None:
+    tab, rec = page
+    tab.goto(f"{kz_server.base}/docs")
+    tab.get_by_text("/api/paths", exact=True).first.wait_for(timeout=15_000)
+    assert rec.foreign(kz_server.base) == []
+    assert tab.request.get(f"{kz_server.base}/redoc").status == 404

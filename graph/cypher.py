@@ -1,0 +1,171 @@
+"""Every Cypher statement of the Neo4j backend, as named constants and a few builders.
+
+Values always travel as `$parameters`. Only two things are ever put into a
+statement's text: a label or relationship type, which must come from the schema
+vocabulary and passes through `escape`, and a hop bound, which must be a small
+integer (Cypher accepts no parameter there). The lint test runs every statement
+here, and every builder's output for every vocabulary name, through Neo4j's own
+parser.
+
+Node records keep their queryable scalars (id, kind, name, sensitivity, ...) as
+properties and their nested data (citations, kind properties) as JSON strings,
+so that a record reads back exactly as it was written. `load` names the write
+that last touched an element, which lets a failed multi-transaction load clean
+up after itself.
+"""
+
+from __future__ import annotations
+
+from schema.vocabulary import KIND_LABELS, RELATIONS, NodeKind
+
+#: The label every node carries besides its kind, so that one constraint covers all ids.
+ENTITY = "Entity"
+#: The longest path a path builder accepts; well above any configured hop cap.
+HOPS_LIMIT = 16
+
+_NAMES: frozenset[str] = frozenset(KIND_LABELS.values()) | frozenset(RELATIONS)
+
+
+def escape(name: str) -> str:
+    """A label or relationship type ready for Cypher text; only vocabulary names pass.
+
+    Backquoting alone would make any string safe to embed, but a label that is not
+    in the vocabulary is a bug or an attack either way, so it is refused outright.
+    """
+    if name not in _NAMES:
+        raise ValueError(f"{name!r} is not a label or relationship type of the vocabulary")
+    return f"`{name}`"
+
+
+def _hops(max_hops: int) -> int:
+    if isinstance(max_hops, bool) or not isinstance(max_hops, int) or not 1 <= max_hops <= HOPS_LIMIT:
+        raise ValueError(f"max_hops must be an integer from 1 to {HOPS_LIMIT}, got {max_hops!r}")
+    return max_hops
+
+
+# -- schema -------------------------------------------------------------------
+CONSTRAINT_ENTITY_ID = (
+    "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"
+)
+INDEX_ENTITY_LOAD = "CREATE INDEX entity_load IF NOT EXISTS FOR (n:Entity) ON (n.load)"
+SCHEMA = (CONSTRAINT_ENTITY_ID, INDEX_ENTITY_LOAD)
+
+# -- reading ------------------------------------------------------------------
+#: What a row describing a relationship returns, shared by every edge read.
+_EDGE_COLUMNS = "properties(r) AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target"
+
+NODES_BY_ID = "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN properties(n) AS node"
+ALL_NODES = "MATCH (n:Entity) RETURN properties(n) AS node ORDER BY n.id"
+NODE_KINDS = "MATCH (n:Entity) RETURN n.id AS id, n.kind AS kind"
+EDGES_BY_ID = (
+    "UNWIND $rows AS row MATCH (:Entity {id: row.source})-[r {id: row.id}]->() "
+    f"RETURN {_EDGE_COLUMNS}"
+)
+ALL_EDGES = (
+    "MATCH ()-[r]->() WHERE $types IS NULL OR type(r) IN $types "
+    f"RETURN {_EDGE_COLUMNS} ORDER BY r.id"
+)
+ALL_EDGE_IDS = "MATCH ()-[r]->() RETURN r.id AS id"
+_INCIDENT = "MATCH (:Entity {id: $id})-[r]-() WHERE $types IS NULL OR type(r) IN $types WITH DISTINCT r"
+INCIDENT_EDGES = f"{_INCIDENT} ORDER BY r.id RETURN {_EDGE_COLUMNS}"
+INCIDENT_EDGES_PAGE = f"{_INCIDENT} ORDER BY r.id SKIP $offset LIMIT $limit RETURN {_EDGE_COLUMNS}"
+DEGREE = "MATCH (:Entity {id: $id})-[r]-() RETURN count(DISTINCT r) AS degree"
+STEP_EDGES = (
+    "UNWIND $steps AS step "
+    "MATCH (:Entity {id: step.a})-[r]-(:Entity {id: step.b}) "
+    "WHERE $types IS NULL OR type(r) IN $types "
+    f"RETURN step.i AS step, {_EDGE_COLUMNS} ORDER BY step, r.id"
+)
+NODE_COUNTS = (
+    "MATCH (n:Entity) RETURN n.kind AS kind, count(n) AS nodes, "
+    "count(CASE WHEN n.group THEN n END) AS groups, "
+    "count(CASE WHEN n.sensitivity = $restricted THEN n END) AS restricted"
+)
+EDGE_COUNTS = "MATCH ()-[r]->() RETURN type(r) AS type, count(r) AS edges"
+
+
+def nodes_of_kind(kind: NodeKind) -> str:
+    return f"MATCH (n:Entity:{escape(KIND_LABELS[kind])}) RETURN properties(n) AS node ORDER BY n.id"
+
+
+def _path_pattern(max_hops: int, types: frozenset[str] | None) -> str:
+    kinds = "|".join(escape(t) for t in sorted(types)) if types else ""
+    return f"(s)-[{':' + kinds if kinds else ''}*..{_hops(max_hops)}]-(t)"
+
+
+def shortest_path(max_hops: int, types: frozenset[str] | None) -> str:
+    """One shortest undirected path; the caller picks the edges of each step itself."""
+    return (
+        "MATCH (s:Entity {id: $source}) MATCH (t:Entity {id: $target}) "
+        f"MATCH p = shortestPath({_path_pattern(max_hops, types)}) "
+        "WHERE none(x IN nodes(p)[1..-1] WHERE x.id IN $avoid) "
+        "RETURN [x IN nodes(p) | x.id] AS nodes"
+    )
+
+
+def all_shortest_paths(max_hops: int, types: frozenset[str] | None) -> str:
+    """Every shortest undirected path, one row per choice of parallel edges, in a stable order."""
+    return (
+        "MATCH (s:Entity {id: $source}) MATCH (t:Entity {id: $target}) "
+        f"MATCH p = allShortestPaths({_path_pattern(max_hops, types)}) "
+        "WHERE none(x IN nodes(p)[1..-1] WHERE x.id IN $avoid) "
+        "WITH [x IN nodes(p) | x.id] AS nodes, [r IN relationships(p) | r.id] AS edges "
+        "RETURN nodes, edges ORDER BY reverse(nodes), edges LIMIT $limit"
+    )
+
+
+# -- writing ------------------------------------------------------------------
+def merge_nodes(kind: NodeKind) -> str:
+    """Create or overwrite nodes of one kind; rerunning it changes nothing."""
+    return (
+        f"UNWIND $rows AS row MERGE (n:Entity:{escape(KIND_LABELS[kind])} {{id: row.id}}) "
+        "SET n = row.props"
+    )
+
+
+def relabel_nodes(old: NodeKind, new: NodeKind) -> str:
+    """Move nodes to another kind before they are merged under their new label."""
+    return (
+        f"UNWIND $ids AS id MATCH (n:Entity:{escape(KIND_LABELS[old])} {{id: id}}) "
+        f"REMOVE n:{escape(KIND_LABELS[old])} SET n:{escape(KIND_LABELS[new])}"
+    )
+
+
+def merge_edges(type_: str) -> str:
+    """Create or overwrite relationships of one type, matched by their edge id."""
+    return (
+        "UNWIND $rows AS row MATCH (s:Entity {id: row.source}) MATCH (t:Entity {id: row.target}) "
+        f"MERGE (s)-[r:{escape(type_)} {{id: row.id}}]->(t) SET r = row.props"
+    )
+
+
+DELETE_NODES = "UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n"
+DELETE_EDGES = "UNWIND $rows AS row MATCH (:Entity {id: row.source})-[r {id: row.id}]->() DELETE r"
+#: Undo of a failed load: only what that load created, found by id and load stamp.
+DELETE_LOADED_NODES = "UNWIND $ids AS id MATCH (n:Entity {id: id, load: $load}) DETACH DELETE n"
+DELETE_LOADED_EDGES = (
+    "UNWIND $rows AS row MATCH (:Entity {id: row.source})-[r {id: row.id, load: $load}]->() DELETE r"
+)
+#: Clearing in bounded transactions: repeat until it deletes nothing.
+DELETE_SOME_NODES = "MATCH (n:Entity) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+
+def all_statements() -> dict[str, str]:
+    """Every statement this module can produce, by name; the lint test walks them all."""
+    out = {name: value for name, value in globals().items()
+           if name.isupper() and not name.startswith("_") and name != "ENTITY"
+           and isinstance(value, str)}
+    for kind in NodeKind:
+        out[f"nodes_of_kind({kind})"] = nodes_of_kind(kind)
+        out[f"merge_nodes({kind})"] = merge_nodes(kind)
+        for other in NodeKind:
+            if other is not kind:
+                out[f"relabel_nodes({kind}, {other})"] = relabel_nodes(kind, other)
+    for type_ in RELATIONS:
+        out[f"merge_edges({type_})"] = merge_edges(type_)
+        out[f"shortest_path(3, {type_})"] = shortest_path(3, frozenset({type_}))
+    for hops in range(1, HOPS_LIMIT + 1):
+        out[f"shortest_path({hops})"] = shortest_path(hops, None)
+        out[f"all_shortest_paths({hops})"] = all_shortest_paths(hops, None)
+    every = frozenset(RELATIONS)
+    out["all_shortest_paths(every type)"] = all_shortest_paths(6, every)
+    return out

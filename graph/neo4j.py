@@ -1,0 +1,314 @@
+"""The Neo4j backend, on the official driver: the same contract as the embedded store.
+
+One driver per process and server (drivers pool their connections and are
+meant to be shared). Reads go through `execute_query` with READ routing, so a
+cluster can spread them over its secondaries. Writes run in managed
+transactions that only MERGE by id and overwrite, so the driver may retry them.
+
+A write is planned and carried out inside one transaction when it fits in
+`neo4j_tx_rows` records: if anything fails, the server rolls all of it back.
+Larger loads commit batch by batch; every element they write carries the load's
+id, and a failure deletes what that load created and restores what it changed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import exceptions as nx
+
+from graph import cypher
+from graph.errors import InvalidData, Problem, StoreUnavailable
+from graph.neo4j_records import edge_from, edge_props, edge_rows, node_from, node_props
+from graph.results import Stats, WriteReport
+from graph.settings import Settings
+from graph.store import GraphStore, RawPath, plan_write
+from schema.models import Edge, Node
+from schema.vocabulary import NodeKind, Sensitivity
+
+T = TypeVar("T")
+
+_drivers: dict[tuple[str, str, str], neo4j.Driver] = {}
+
+
+def shared_driver(uri: str, user: str, password: str) -> neo4j.Driver:
+    """The process's driver for this server and user, created on first use."""
+    key = (uri, user, password)
+    if key not in _drivers:
+        try:
+            _drivers[key] = GraphDatabase.driver(uri, auth=(user, password))
+        except (nx.ConfigurationError, ValueError) as exc:
+            raise StoreUnavailable(f"cannot use NEO4J_URI {uri!r}: {exc}") from exc
+    return _drivers[key]
+
+
+@atexit.register
+def close_drivers() -> None:
+    while _drivers:
+        _drivers.popitem()[1].close()
+
+
+@dataclass
+class WritePlan:
+    """What a write will do, worked out against the store before anything changes."""
+
+    report: WriteReport
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    relabel: list[tuple[str, NodeKind, NodeKind]] = field(default_factory=list)
+    drop_nodes: list[str] = field(default_factory=list)
+    drop_edges: list[str] = field(default_factory=list)
+    before_nodes: dict[str, Node] = field(default_factory=dict)
+    before_edges: dict[str, Edge] = field(default_factory=dict)
+
+
+Step = tuple[str, dict[str, Any]]
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, *, database: str, uri: str, batch_size: int = 1000,
+                 tx_rows: int = 100_000) -> None:
+        self.driver, self.database, self.uri = driver, database, uri
+        self.batch_size, self.tx_rows = batch_size, tx_rows
+        with self._guard():
+            # Fails fast on a wrong address or password, where a managed transaction
+            # would keep retrying for half a minute.
+            self.driver.verify_connectivity()
+            for statement in cypher.SCHEMA:
+                self.driver.execute_query(statement, database_=database)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Neo4jStore:
+        driver = shared_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password)
+        return cls(driver, database=settings.neo4j_database, uri=settings.neo4j_uri,
+                   batch_size=settings.batch_size, tx_rows=settings.neo4j_tx_rows)
+
+    # -- talking to the server -----------------------------------------------
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn the driver's connection failures into one clear `StoreUnavailable`."""
+        where = f"Neo4j at {self.uri}"
+        try:
+            yield
+        except nx.AuthError as exc:
+            raise StoreUnavailable(f"{where} refused the credentials: check NEO4J_USER and "
+                                   f"NEO4J_PASSWORD ({exc.message})") from exc
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"cannot reach {where}: {exc}") from exc
+        except nx.ClientError as exc:
+            if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreUnavailable(f"{where} has no database {self.database!r}: create it or "
+                                       "set NEO4J_DATABASE") from exc
+            raise
+
+    def _read(self, statement: str, **params: Any) -> list[neo4j.Record]:
+        with self._guard():
+            records, _, _ = self.driver.execute_query(
+                statement, params, routing_=RoutingControl.READ, database_=self.database)
+        return records
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self._guard(), self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def _run_batch(self, tx: ManagedTransaction, statement: str, params: dict[str, Any]) -> None:
+        """Run one batch of a write; the single place a test injects a failure."""
+        tx.run(statement, params).consume()
+
+    # -- writing -------------------------------------------------------------
+    def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
+              replace: bool = False) -> WriteReport:
+        load = uuid.uuid4().hex
+        if len(nodes) + len(edges) <= self.tx_rows:
+            def work(tx: ManagedTransaction) -> WriteReport:
+                plan = self._plan(tx, nodes, edges, replace)
+                for statement, params in self._steps(plan, load):
+                    self._run_batch(tx, statement, params)
+                return plan.report
+            return self._write(work)
+        plan = self._write(lambda tx: self._plan(tx, nodes, edges, replace))
+        try:
+            for step in self._steps(plan, load, drops=False):
+                self._write(self._batch_work([step]))
+            self._write(self._batch_work(list(self._drop_steps(plan))))
+        except BaseException:
+            self._undo(plan, load)
+            raise
+        return plan.report
+
+    def _batch_work(self, steps: list[Step]) -> Callable[[ManagedTransaction], None]:
+        def work(tx: ManagedTransaction) -> None:
+            for statement, params in steps:
+                self._run_batch(tx, statement, params)
+        return work
+
+    def _plan(self, tx: ManagedTransaction, nodes: Sequence[Node], edges: Sequence[Edge],
+              replace: bool) -> WritePlan:
+        kinds = {r["id"]: NodeKind(r["kind"]) for r in tx.run(cypher.NODE_KINDS)}
+        wanted = {n.id for n in nodes} | {e.source for e in edges} | {e.target for e in edges}
+        before_nodes = self._nodes_in(tx, wanted & kinds.keys())
+        before_edges = self._edges_in(tx, [e.id for e in edges])
+        old_nodes, old_edges = ({}, {}) if replace else (before_nodes, before_edges)
+        known = {n.id for n in nodes}
+        problems = [
+            Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
+            for e in edges for end in (e.source, e.target)
+            if end not in known and end not in old_nodes
+        ]
+        if problems:
+            raise InvalidData(problems)
+        new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
+        plan = WritePlan(report, new_nodes, new_edges, before_nodes=before_nodes,
+                         before_edges=before_edges)
+        if replace:
+            edge_ids = {r["id"] for r in tx.run(cypher.ALL_EDGE_IDS)}
+            report.nodes_changed = [i for i in report.nodes_added if i in kinds]
+            report.nodes_added = [i for i in report.nodes_added if i not in kinds]
+            report.edges_changed = [i for i in report.edges_added if i in edge_ids]
+            report.edges_added = [i for i in report.edges_added if i not in edge_ids]
+            report.nodes_removed = plan.drop_nodes = sorted(kinds.keys() - known)
+            report.edges_removed = plan.drop_edges = sorted(edge_ids - {e.id for e in edges})
+        plan.relabel = [(n.id, kinds[n.id], n.kind) for n in new_nodes
+                        if n.id in kinds and kinds[n.id] is not n.kind]
+        return plan
+
+    def _batches(self, rows: list[T]) -> Iterator[list[T]]:
+        for start in range(0, len(rows), self.batch_size):
+            yield rows[start:start + self.batch_size]
+
+    def _drop_steps(self, plan: WritePlan) -> Iterator[Step]:
+        for ids in self._batches(plan.drop_edges):
+            yield cypher.DELETE_EDGES, {"rows": edge_rows(ids)}
+        for ids in self._batches(plan.drop_nodes):
+            yield cypher.DELETE_NODES, {"ids": ids}
+
+    def _steps(self, plan: WritePlan, load: str | None, drops: bool = True) -> Iterator[Step]:
+        """The batches of a write, in an order where every MERGE finds its endpoints."""
+        if drops:
+            yield from self._drop_steps(plan)
+        moves: dict[tuple[NodeKind, NodeKind], list[str]] = defaultdict(list)
+        for node_id, old, new in plan.relabel:
+            moves[old, new].append(node_id)
+        for (old, new), ids in moves.items():
+            yield cypher.relabel_nodes(old, new), {"ids": ids}
+        by_kind: dict[NodeKind, list[dict[str, Any]]] = defaultdict(list)
+        for node in plan.nodes:
+            by_kind[node.kind].append({"id": node.id, "props": node_props(node, load)})
+        for kind, node_rows in by_kind.items():
+            for rows in self._batches(node_rows):
+                yield cypher.merge_nodes(kind), {"rows": rows}
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for edge in plan.edges:
+            by_type[edge.type].append({"id": edge.id, "source": edge.source,
+                                       "target": edge.target, "props": edge_props(edge, load)})
+        for type_, edge_rows_ in by_type.items():
+            for rows in self._batches(edge_rows_):
+                yield cypher.merge_edges(type_), {"rows": rows}
+
+    def _undo(self, plan: WritePlan, load: str) -> None:
+        """After a failed batched load: delete what it created, put back what it changed."""
+        restore = WritePlan(WriteReport(), list(plan.before_nodes.values()),
+                            list(plan.before_edges.values()),
+                            relabel=[(i, new, old) for i, old, new in plan.relabel])
+
+        def work(tx: ManagedTransaction) -> None:
+            for ids in self._batches(plan.report.edges_added):
+                tx.run(cypher.DELETE_LOADED_EDGES, rows=edge_rows(ids), load=load).consume()
+            for ids in self._batches(plan.report.nodes_added):
+                tx.run(cypher.DELETE_LOADED_NODES, ids=ids, load=load).consume()
+            for statement, params in self._steps(restore, None):
+                tx.run(statement, params).consume()
+        self._write(work)
+
+    def clear(self) -> None:
+        def some(tx: ManagedTransaction) -> int:
+            return int(tx.run(cypher.DELETE_SOME_NODES, batch=self.batch_size).single(strict=True)[0])
+        while self._write(some):
+            pass
+
+    # -- reading -------------------------------------------------------------
+    @staticmethod
+    def _nodes_in(tx: ManagedTransaction, ids: Iterable[str]) -> dict[str, Node]:
+        found = (node_from(r["node"]) for r in tx.run(cypher.NODES_BY_ID, ids=list(ids)))
+        return {n.id: n for n in found}
+
+    @staticmethod
+    def _edges_in(tx: ManagedTransaction, ids: Iterable[str]) -> dict[str, Edge]:
+        found = (edge_from(r) for r in tx.run(cypher.EDGES_BY_ID, rows=edge_rows(ids)))
+        return {e.id: e for e in found}
+
+    def find_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        found = (node_from(r["node"]) for r in self._read(cypher.NODES_BY_ID, ids=list(set(ids))))
+        return {n.id: n for n in found}
+
+    def find_edges(self, ids: Iterable[str]) -> dict[str, Edge]:
+        records = self._read(cypher.EDGES_BY_ID, rows=edge_rows(set(ids)))
+        return {e.id: e for e in map(edge_from, records)}
+
+    def iter_nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        statement = cypher.ALL_NODES if kind is None else cypher.nodes_of_kind(kind)
+        for record in self._read(statement):
+            yield node_from(record["node"])
+
+    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+        wanted = sorted(types) if types is not None else None
+        for record in self._read(cypher.ALL_EDGES, types=wanted):
+            yield edge_from(record)
+
+    def incident_edges(self, node_id: str, types: Iterable[str] | None = None,
+                       offset: int = 0, limit: int | None = None) -> list[Edge]:
+        wanted = sorted(types) if types is not None else None
+        if limit is None:
+            records = self._read(cypher.INCIDENT_EDGES, id=node_id, types=wanted)
+            records = records[offset:]
+        else:
+            records = self._read(cypher.INCIDENT_EDGES_PAGE, id=node_id, types=wanted,
+                                 offset=offset, limit=limit)
+        return [edge_from(r) for r in records]
+
+    def degree(self, node_id: str) -> int:
+        return int(self._read(cypher.DEGREE, id=node_id)[0]["degree"])
+
+    def find_paths(self, source: str, target: str, *, max_hops: int, all_shortest: bool,
+                   types: frozenset[str] | None, avoid: frozenset[str], limit: int) -> list[RawPath]:
+        if source == target:
+            return [RawPath((source,), ())]
+        params = {"source": source, "target": target, "avoid": sorted(avoid - {source, target})}
+        if all_shortest:
+            rows = self._read(cypher.all_shortest_paths(max_hops, types), limit=limit, **params)
+            edges = self.find_edges(e for r in rows for e in r["edges"])
+            return [RawPath(tuple(r["nodes"]), tuple(edges[e] for e in r["edges"])) for r in rows]
+        rows = self._read(cypher.shortest_path(max_hops, types), **params)
+        if not rows:
+            return []
+        nodes: list[str] = rows[0]["nodes"]
+        steps = [{"i": i, "a": a, "b": b} for i, (a, b) in enumerate(itertools.pairwise(nodes))]
+        first: dict[int, Edge] = {}
+        for record in self._read(cypher.STEP_EDGES, steps=steps,
+                                 types=sorted(types) if types else None):
+            first.setdefault(record["step"], edge_from(record))
+        return [RawPath(tuple(nodes), tuple(first[i] for i in range(len(steps))))]
+
+    def stats(self) -> Stats:
+        kinds: Counter[str] = Counter()
+        groups = restricted = 0
+        for r in self._read(cypher.NODE_COUNTS, restricted=Sensitivity.RESTRICTED.value):
+            kinds[r["kind"]] += r["nodes"]
+            groups += r["groups"]
+            restricted += r["restricted"]
+        types = {r["type"]: r["edges"] for r in self._read(cypher.EDGE_COUNTS)}
+        return Stats(nodes=sum(kinds.values()), edges=sum(types.values()),
+                     nodes_by_kind=dict(sorted(kinds.items())),
+                     edges_by_type=dict(sorted(types.items())), groups=groups,
+                     restricted=restricted)

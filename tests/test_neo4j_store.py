@@ -1,0 +1,165 @@
+"""The Neo4j backend on a real Bolt server: same answers as the embedded store, atomic
+loads, one clear message when the server cannot be used."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import ManagedTransaction
+from neo4j.exceptions import ConstraintError
+
+from cli.main import main
+from graph import queries
+from graph.errors import StoreUnavailable
+from graph.memory import MemoryStore
+from graph.neo4j import Neo4jStore
+from graph.settings import get_settings
+from graph.store import GraphStore
+from tests.bolt import BoltServer
+from tests.test_store_contract import family, person
+
+pytestmark = pytest.mark.bolt
+
+
+@pytest.fixture
+def scratch(bolt: BoltServer, dataset_dir: Path) -> Iterator[Neo4jStore]:
+    """An empty Neo4j store that loads in batches of 2 and commits every batch separately."""
+    store = Neo4jStore.from_settings(bolt.settings_for(bolt.scratch, batch_size=2, neo4j_tx_rows=3))
+    store.clear()
+    yield store
+    if bolt.scratch is None:
+        from loaders import native
+
+        native.load([dataset_dir], store, replace=True)
+
+
+@pytest.fixture(scope="module")
+def both(bolt: BoltServer, tmp_path_factory: pytest.TempPathFactory,
+         dataset_dir: Path) -> tuple[MemoryStore, Neo4jStore]:
+    """The dataset in each backend (the same database and content as `kz_store`)."""
+    from loaders import native
+
+    memory = MemoryStore(tmp_path_factory.mktemp("both"))
+    native.load([dataset_dir], memory)
+    neo = Neo4jStore.from_settings(bolt.settings)
+    native.load([dataset_dir], neo, replace=True)
+    return memory, neo
+
+
+def test_both_backends_hold_the_same_graph(both: tuple[MemoryStore, Neo4jStore]) -> None:
+    memory, bolt = both
+    assert bolt.stats() == memory.stats()
+    for node in memory.iter_nodes():
+        assert bolt.get_node(node.id) == node
+        assert bolt.incident_edges(node.id) == memory.incident_edges(node.id)
+        assert bolt.degree(node.id) == memory.degree(node.id)
+
+
+def _pairs(store: GraphStore) -> list[tuple[str, str]]:
+    ids = sorted(n.id for n in store.iter_nodes())
+    return list(itertools.combinations(ids, 2))[::37]
+
+
+def test_both_backends_find_the_same_paths(both: tuple[MemoryStore, Neo4jStore]) -> None:
+    memory, bolt = both
+    for source, target in _pairs(memory):
+        every = queries.paths(memory, source, target, mode="all", limit=100)
+        assert queries.paths(bolt, source, target, mode="all", limit=100) == every
+        one = queries.paths(bolt, source, target)
+        assert [p.length for p in one] == [p.length for p in every[:1]]
+        if len({tuple(n.id for n in p.nodes) for p in every}) == 1:
+            assert one == queries.paths(memory, source, target)
+
+
+def test_relatives_case_links_and_timelines_agree(both: tuple[MemoryStore, Neo4jStore]) -> None:
+    memory, bolt = both
+    assert queries.targeted_through_relatives(bolt) == queries.targeted_through_relatives(memory)
+    for node in memory.iter_nodes():
+        assert queries.timeline(bolt, node.id) == queries.timeline(memory, node.id)
+        if node.kind == "case":
+            assert queries.case_links(bolt, node.id) == queries.case_links(memory, node.id)
+
+
+def _failing_after_first_batch(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the second batch of any write fail as a dropped connection would; return load ids."""
+    loads: list[str] = []
+    real = Neo4jStore._run_batch
+
+    def run(self: Neo4jStore, tx: ManagedTransaction, statement: str, params: dict[str, Any]) -> None:
+        loads.extend(r["props"]["load"] for r in params.get("rows", []) if "props" in r)
+        if len(loads) > 2:
+            raise OSError("connection reset by peer")
+        real(self, tx, statement, params)
+    monkeypatch.setattr(Neo4jStore, "_run_batch", run)
+    return loads
+
+
+@pytest.mark.parametrize("tx_rows", [100_000, 3], ids=["one transaction", "batch by batch"])
+def test_a_load_failing_after_its_first_batch_leaves_nothing_behind(
+        scratch: Neo4jStore, tx_rows: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch.tx_rows = tx_rows
+    scratch.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+    before = (scratch.stats(), list(scratch.iter_nodes()), list(scratch.iter_edges()))
+    loads = _failing_after_first_batch(monkeypatch)
+    newcomers = [person(f"p{i}", f"P {i}") for i in range(5)]
+    with pytest.raises(OSError, match="connection reset"):
+        scratch.write([person("ann", "Ann A.", roles=["lawyer"]), *newcomers],
+                      [family("ann", "bob", "sister"), family("p0", "ann")])
+    monkeypatch.undo()
+    assert loads, "the failure must come after a batch was written"
+    assert (scratch.stats(), list(scratch.iter_nodes()), list(scratch.iter_edges())) == before
+    records, _, _ = scratch.driver.execute_query(
+        "MATCH (n) WHERE n.load IN $loads RETURN count(n) AS n", loads=loads,
+        database_=scratch.database)
+    assert records[0]["n"] == 0
+
+
+def test_a_node_that_changes_kind_moves_to_its_new_label(scratch: Neo4jStore,
+                                                         bolt: BoltServer) -> None:
+    scratch.write([person("ann", "Ann")], [])
+    moved = person("ann", "Ann").model_copy(update={"kind": "organisation"})
+    try:
+        scratch.write([moved], [])
+    except Exception as exc:
+        if bolt.standin:
+            pytest.skip(f"ArcadeDB cannot change a node's labels in place ({type(exc).__name__}); "
+                        "Neo4j can")
+        raise
+    assert scratch.get_node("ann").kind == "organisation"
+    assert [n.id for n in scratch.iter_nodes(kind=moved.kind)] == ["ann"]
+
+
+def test_node_ids_are_unique_in_the_database(scratch: Neo4jStore) -> None:
+    scratch.write([person("ann", "Ann")], [])
+    with pytest.raises(ConstraintError):
+        scratch.driver.execute_query("CREATE (:Entity {id: $id})", id="ann",
+                                     database_=scratch.database)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"NEO4J_PASSWORD": "not-the-password"}, "refused the credentials"),
+    ({"NEO4J_URI": "bolt://127.0.0.1:9"}, "cannot reach Neo4j at bolt://127.0.0.1:9"),
+    ({"NEO4J_DATABASE": "no-such-database"}, "has no database 'no-such-database'"),
+    ({"NEO4J_URI": "ftp://127.0.0.1:7687"}, "cannot use NEO4J_URI"),
+])
+def test_a_server_that_cannot_be_used_gives_one_clear_message(
+        bolt: BoltServer, change: dict[str, str], message: str,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    s = bolt.settings
+    env = {"REPGRAPH_BACKEND": "neo4j", "NEO4J_URI": s.neo4j_uri, "NEO4J_USER": s.neo4j_user,
+           "NEO4J_PASSWORD": s.neo4j_password, "NEO4J_DATABASE": s.neo4j_database, **change}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(StoreUnavailable, match=message):
+            Neo4jStore.from_settings(get_settings())
+        assert main(["stats"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err

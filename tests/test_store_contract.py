@@ -1,0 +1,89 @@
+"""The `GraphStore` contract, on every backend: writes, merges, replace, refusals, reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.errors import InvalidData
+from graph.store import GraphStore
+from loaders import native
+from schema.models import Citation, Edge, Node
+
+CITE = [Citation(source="kz-upr48-2024", paragraph="3.7")]
+
+
+def person(node_id: str, name: str, **fields: object) -> Node:
+    return Node.model_validate({"id": node_id, "kind": "person", "name": name,
+                                "citations": CITE, **fields})
+
+
+def family(source: str, target: str, relation: str = "brother") -> Edge:
+    return Edge(type="FAMILY_OF", source=source, target=target,
+                properties={"relation": relation}, citations=CITE)
+
+
+def test_the_dataset_reads_back_exactly_as_it_was_written(blank_store: GraphStore,
+                                                          dataset_dir: Path) -> None:
+    nodes, edges = native.read_dataset([dataset_dir], blank_store)
+    blank_store.write(nodes, edges)
+    assert blank_store.find_nodes(n.id for n in nodes) == {n.id: n for n in nodes}
+    assert blank_store.find_edges(e.id for e in edges) == {e.id: e for e in edges}
+    assert sorted(blank_store.iter_nodes(), key=lambda n: n.id) == sorted(nodes, key=lambda n: n.id)
+    assert sorted(blank_store.iter_edges(), key=lambda e: e.id) == sorted(edges, key=lambda e: e.id)
+
+
+def test_loading_twice_changes_nothing(blank_store: GraphStore, dataset_dir: Path) -> None:
+    first = native.load([dataset_dir], blank_store)
+    before = blank_store.stats()
+    second = native.load([dataset_dir], blank_store)
+    assert not second.changed_anything
+    assert second.unchanged == len(first.nodes_added) + len(first.edges_added)
+    assert blank_store.stats() == before
+
+
+def test_a_second_source_adds_to_what_the_first_said(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann", roles=["activist"])], [])
+    report = blank_store.write([person("ann", "Ann B.", roles=["journalist"], aliases=["Anna"])], [])
+    assert report.nodes_changed == ["ann"]
+    ann = blank_store.get_node("ann")
+    assert (ann.name, ann.roles, ann.aliases) == ("Ann B.", ["activist", "journalist"], ["Anna", "Ann"])
+
+
+def test_replace_leaves_exactly_the_new_records(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann"), person("bob", "Bob"), person("cat", "Cat")],
+                      [family("ann", "bob"), family("bob", "cat")])
+    report = blank_store.write([person("ann", "Ann", roles=["lawyer"]), person("bob", "Bob")],
+                               [family("ann", "bob", "sister")], replace=True)
+    assert (report.nodes_added, report.nodes_changed) == ([], ["ann", "bob"])
+    assert (report.nodes_removed, report.edges_removed) == (["cat"], ["bob|FAMILY_OF|cat"])
+    assert report.edges_changed == ["ann|FAMILY_OF|bob"]
+    assert {n.id for n in blank_store.iter_nodes()} == {"ann", "bob"}
+    (edge,) = blank_store.iter_edges()
+    assert edge.properties == {"relation": "sister"}
+    assert blank_store.get_node("ann").roles == ["lawyer"]
+
+
+def test_an_edge_to_nowhere_is_refused_and_changes_nothing(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann")], [])
+    with pytest.raises(InvalidData, match="endpoint 'ghost' does not exist"):
+        blank_store.write([person("bob", "Bob")], [family("bob", "ghost")])
+    assert [n.id for n in blank_store.iter_nodes()] == ["ann"]
+    assert blank_store.stats().edges == 0
+
+
+def test_incident_edges_and_degree_agree(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann"), person("bob", "Bob"), person("cat", "Cat")],
+                      [family("ann", "bob"), family("bob", "ann", "sister"), family("cat", "bob")])
+    ids = [e.id for e in blank_store.incident_edges("bob")]
+    assert ids == sorted(ids) and len(ids) == blank_store.degree("bob") == 3
+    assert [e.id for e in blank_store.incident_edges("bob", offset=1, limit=1)] == ids[1:2]
+    assert blank_store.incident_edges("bob", ["ASSOCIATE_OF"]) == []
+    assert blank_store.incident_edges("nobody") == [] and blank_store.degree("nobody") == 0
+
+
+def test_clear_empties_the_store(blank_store: GraphStore, dataset_dir: Path) -> None:
+    native.load([dataset_dir], blank_store)
+    blank_store.clear()
+    assert blank_store.stats().nodes == 0 and blank_store.stats().edges == 0
