@@ -329,11 +329,15 @@ def _entities(path: Path, problems: list[Problem]) -> list[_Entity]:
             data = orjson.loads(raw)
             if not isinstance(data, dict) or not data.get("id"):
                 raise ValueError("an entity is a JSON object with an id")
+            if not isinstance(data.get("schema"), str) or not isinstance(
+                    data.get("properties", {}), dict):
+                raise ValueError("an entity has a schema name and a properties object")
             proxy = model.get_proxy(data, cleaned=False)
         except orjson.JSONDecodeError as exc:
             problems.append(Problem(str(path), number, "", f"not valid JSON: {exc}"))
             continue
-        except (ValueError, FollowTheMoneyException) as exc:
+        # the library's own checks stop at ValueError; odd shapes inside it raise the others
+        except (ValueError, TypeError, AttributeError, FollowTheMoneyException) as exc:
             problems.append(Problem(str(path), number, "schema", str(exc)))
             continue
         out.append(_Entity(proxy, data, number))
