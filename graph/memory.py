@@ -106,6 +106,10 @@ class MemoryStore(GraphStore):
             return
         payload = Snapshot(nodes=list(nodes.values()), edges=list(edges.values())).model_dump_json(
             exclude_defaults=True).encode()
+        # a writer killed mid-write leaves its temporary file; we hold the write lock, so
+        # every one still there is dead and would otherwise fill the disk over time
+        for stale in path.parent.glob(".graph-*.tmp"):
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
