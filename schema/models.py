@@ -145,6 +145,9 @@ class Node(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Node:
         self.citations = merge_citations(self.citations, [])
+        # an alias that repeats the name (or another alias) says nothing, and merging
+        # would drop it on the next load, so that a reload would seem to change the node
+        self.aliases = [a for a in dict.fromkeys(self.aliases) if a != self.name]
         allowed = KIND_PROPERTIES[self.kind]
         for name, value in self.properties.items():
             if name not in allowed:
