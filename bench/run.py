@@ -9,6 +9,7 @@ SCRIPTS = [
     "bench.path_query",
     "bench.http_load",
     "bench.view_load",
+    "bench.soak",
     "bench.neo4j_load",
 ]
 

@@ -347,7 +347,9 @@ def _entities(path: Path, problems: list[Problem]) -> list[_Entity]:
 def stream_source(path: Path, source_id: str | None = None, url: str | None = None,
                   name: str | None = None) -> Node:
     """The `source` node every record of the stream cites."""
-    return Node(id=source_id or "ftm-" + _slug(path.stem), kind=NodeKind.SOURCE,
+    # a file name may have nothing to slug (":") or too much (ids are at most 120 long)
+    stem = _slug(path.stem)[:100].strip("-") or "stream"
+    return Node(id=source_id or "ftm-" + stem, kind=NodeKind.SOURCE,
                 name=name or f"FollowTheMoney entities from {path.name}",
                 properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
 

@@ -193,3 +193,14 @@ def test_an_unreadable_csv_zip_is_invalid_data(writable: Writable, body: bytes) 
     assert response.status_code == 422, response.text
     assert response.json()["problems"][0].startswith("upload.zip")
     assert writable.store.stats() == writable.baseline
+
+
+@pytest.mark.parametrize("fmt", ["native", "ftm", "csv"])
+@pytest.mark.parametrize("filename", ["/", ":", "..", "x" * 120, ".hidden"])
+def test_any_filename_is_usable(writable: Writable, fmt: str, filename: str) -> None:
+    """A name with nothing left once made safe ("/") was written as the folder itself, and
+    one without letters (":") gave the FtM source an invalid id: both were 500s."""
+    with TestClient(writable.app) as client:
+        response = client.post("/api/import", params={"format": fmt, "filename": filename},
+                               content=VALID[fmt], headers={"X-API-Key": EDITOR_KEY})
+    assert response.status_code == 200, response.text

@@ -128,7 +128,9 @@ async def import_data(
                                           "used in error messages (.yaml, .json, ...)")] = None,
 ) -> ImportResult:
     body = await _body(request, settings.max_import_bytes)
-    name = _SAFE_NAME.sub("_", Path(filename).name) if filename else DEFAULT_NAMES[format]
+    name = _SAFE_NAME.sub("_", Path(filename).name) if filename else ""
+    if not name.strip("."):  # "/", "..": nothing left of the name to use
+        name = DEFAULT_NAMES[format]
     if format == "native" and not name.endswith((".yaml", ".yml", ".json")):
         name += ".yaml"
     entry = {"who": editor.who, "action": "import", "format": format, "filename": name,
