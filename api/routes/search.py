@@ -51,9 +51,9 @@ def search_index(request: Request, store: GraphStore, public: bool) -> SearchInd
         return cached[1]
     # one build at a time: concurrent requests wait for it instead of each building their own
     with _build_lock:
-        cached = getattr(request.app.state, slot, None)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+        built: tuple[object, SearchIndex] | None = getattr(request.app.state, slot, None)
+        if built is not None and built[0] == version:
+            return built[1]
         nodes = list(store.iter_nodes())
         if public:
             redactor = redactors(request.app.state).get()
