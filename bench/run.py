@@ -7,6 +7,7 @@ import sys
 
 SCRIPTS = [
     "bench.path_query",
+    "bench.search",
     "bench.http_load",
     "bench.view_load",
     "bench.soak",

@@ -264,7 +264,7 @@ class MemoryStore(GraphStore):
                    types: frozenset[str] | None, avoid: frozenset[str], limit: int) -> list[RawPath]:
         content = self._sync()
         allowed = self._allowed(content, types, avoid - {source, target})
-        adj = content.undirected.adj
+        adj = content.undirected._adj  # the plain dict of dicts: no view objects per step
         if all_shortest:
             node_paths = list(itertools.islice(
                 all_shortest_paths(adj, source, target, max_hops, allowed), limit))
