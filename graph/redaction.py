@@ -157,11 +157,38 @@ def fold_word(word: str) -> str:
 
 
 def _alternation(terms: set[str], flags: int, frame: str = "{}") -> re.Pattern[str] | None:
-    """One regex matching any of the terms, longest first; None when there are none."""
+    """One regex matching any of the terms, preferring the longest; None when there are none.
+
+    The terms are compiled as a trie ("ab(?:c|d)" rather than "abc|abd"): with
+    thousands of restricted names a flat alternation makes the regex engine try every
+    name at every position of every answer, which took seconds per response.
+    """
     if not terms:
         return None
-    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(frame.format(body), flags)
+    keys = {t.lower() for t in terms} if flags & re.IGNORECASE else set(terms)
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(frame.format(_trie_regex(trie)), flags)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    """The regex of a trie node: its branches as alternatives, a shared chain as a literal."""
+    chain = ""
+    while len(node) == 1 and "" not in node:  # one way on: no alternation needed
+        (char, node), = node.items()
+        chain += re.escape(char)
+    if not node or list(node) == [""]:
+        return chain
+    branches = [re.escape(char) + _trie_regex(child)
+                for char, child in sorted(node.items()) if char]
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a term ends here; longer terms are tried first (greedy)
+        body = f"(?:{body})?"
+    return chain + body
 
 
 def _variants(label: str) -> set[str]:
