@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api.errors import BAD_KEY, RATE_LIMITED, install_error_handlers
-from api.headers import install_security_headers
+from api.headers import frame_ancestors
 from api.middleware import TrustMiddleware
 from api.openapi import install_openapi
 from api.ratelimit import TokenBuckets, rate_limit
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         version="0.1.0",
         lifespan=lifespan,
     )
+    frame_ancestors(settings.embed_frame_ancestors)  # a bad setting stops start-up, not a request
     app.state.settings = settings
     app.state.rate_limits = TokenBuckets(settings.rate_limit_per_minute,
                                          settings.rate_limit_burst)
@@ -71,8 +72,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     check_vendor_files()
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    # outermost last: CORS answers preflights, then the trust boundary, then page headers
-    install_security_headers(app, settings)
+    # outermost last: CORS answers preflights, then the trust boundary (which also sets
+    # every response's security headers)
     app.add_middleware(TrustMiddleware, settings=settings)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,

@@ -9,11 +9,6 @@ other page refuses to be framed.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
-
-from graph.settings import Settings
 
 EMBED_PREFIX = "/embed/"
 
@@ -37,25 +32,17 @@ def frame_ancestors(value: str) -> str:
     return " ".join(sources)
 
 
-def install_security_headers(app: FastAPI, settings: Settings) -> None:
-    embed_ancestors = frame_ancestors(settings.embed_frame_ancestors)
-    docs = {"/docs", "/redoc", "/docs/oauth2-redirect"}
+DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 
-    @app.middleware("http")
-    async def security_headers(request: Request,
-                               call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")  # readers following a citation stay private
-        if request.url.path.startswith(EMBED_PREFIX):
-            headers["Content-Security-Policy"] = f"{_POLICY}; frame-ancestors {embed_ancestors}"
-        elif request.url.path in docs:
-            # Swagger UI and ReDoc start from inline scripts; everything else stays on
-            # this origin (their files are served from the package, not a CDN).
-            headers["Content-Security-Policy"] = _DOCS_POLICY
-            headers["X-Frame-Options"] = "DENY"
-        else:
-            headers["Content-Security-Policy"] = f"{_POLICY}; frame-ancestors 'none'"
-            headers["X-Frame-Options"] = "DENY"
-        return response
+
+def policy_headers(path: str, embed_ancestors: str) -> dict[bytes, bytes]:
+    """The Content-Security-Policy and framing rule for a path (`api.middleware` sets them)."""
+    if path.startswith(EMBED_PREFIX):
+        return {b"content-security-policy":
+                f"{_POLICY}; frame-ancestors {embed_ancestors}".encode()}
+    if path in DOCS_PATHS:
+        # Swagger UI starts from an inline script; everything else stays on this origin
+        # (its files are served from the package, not a CDN).
+        return {b"content-security-policy": _DOCS_POLICY.encode(), b"x-frame-options": b"DENY"}
+    return {b"content-security-policy": f"{_POLICY}; frame-ancestors 'none'".encode(),
+            b"x-frame-options": b"DENY"}

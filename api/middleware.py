@@ -7,7 +7,8 @@ out of every answer, whatever route produced it:
 - ids in the path and query are translated: a pseudonym (`restricted-...`)
   becomes the real id, and a restricted person's real id is answered with 404,
   so the public can neither use nor confirm it;
-- every textual response (JSON, HTML, CSV, XML, JSON lines) has their names,
+- every textual response (JSON, HTML, CSV, XML, JSON lines, and the text files in
+  a zip download) has their names,
   aliases and ids replaced, and node-shaped objects lose identifying fields.
 
 Routes still do what only they can do (search and export leave restricted
@@ -17,13 +18,16 @@ security headers every response carries.
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 import orjson
 
+from api.headers import frame_ancestors, policy_headers
 from api.security import PUBLIC, authenticate, presented_key
 from graph.redaction import Redactor, load_secret
 from graph.settings import Settings
@@ -36,18 +40,13 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 TEXTUAL = ("application/json", "text/", "application/x-ndjson", "application/graphml+xml",
-           "application/gexf+xml", "application/xml")
+           "application/gexf+xml", "application/xml", "application/zip")
 SECURITY_HEADERS = {
     b"x-content-type-options": b"nosniff",
-    b"referrer-policy": b"no-referrer",
+    b"referrer-policy": b"no-referrer",  # readers following a citation stay private
     b"cross-origin-opener-policy": b"same-origin",
     b"cross-origin-resource-policy": b"same-origin",
     b"permissions-policy": b"camera=(), microphone=(), geolocation=(), interest-cohort=()",
-}
-#: pages set their own CSP and framing rules; everything else may not be framed
-DEFAULT_FRAMING = {
-    b"content-security-policy": b"default-src 'none'; frame-ancestors 'none'",
-    b"x-frame-options": b"DENY",
 }
 
 
@@ -115,7 +114,25 @@ def _rewrite_request(scope: Scope, redactor: Redactor) -> bool:
     return True
 
 
+def _redact_zip(body: bytes, redactor: Redactor) -> bytes:
+    """A zip of text files (the CSV export) with every member redacted like any text."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(body)) as archive, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as redacted:
+        for info in archive.infolist():
+            member = archive.read(info)
+            try:
+                text = member.decode("utf-8")
+            except UnicodeDecodeError:
+                redacted.writestr(info, member)
+                continue
+            redacted.writestr(info, redactor.text(text) if redactor.needs(text) else text)
+    return out.getvalue()
+
+
 def _redact_body(body: bytes, content_type: str, redactor: Redactor) -> bytes:
+    if content_type.startswith("application/zip"):
+        return _redact_zip(body, redactor)
     text = body.decode("utf-8", errors="replace")
     if not redactor.needs(text):
         return body
@@ -127,6 +144,7 @@ def _redact_body(body: bytes, content_type: str, redactor: Redactor) -> bytes:
 class TrustMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app, self.settings = app, settings
+        self.embed_ancestors = frame_ancestors(settings.embed_frame_ancestors)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -134,10 +152,11 @@ class TrustMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
+        fixed = {**SECURITY_HEADERS, **policy_headers(scope["path"], self.embed_ancestors)}
         audience = authenticate(presented_key(headers), self.settings.editor_key_hashes)
         if audience is None:
             await _reply(send, 401, {"detail": "invalid API key"},
-                         [(b"www-authenticate", b"Bearer")])
+                         [*fixed.items(), (b"www-authenticate", b"Bearer")])
             return
         scope.setdefault("state", {})["audience"] = audience
         redactor = None
@@ -146,26 +165,24 @@ class TrustMiddleware:
             if not redactor.active:
                 redactor = None
         if redactor is not None and not _rewrite_request(scope, redactor):
-            await _reply(send, 404, {"detail": "no entity with this id"}, [])
+            await _reply(send, 404, {"detail": "no entity with this id"}, list(fixed.items()))
             return
-        await self.app(scope, receive, _ResponseFilter(send, redactor))
+        await self.app(scope, receive, _ResponseFilter(send, redactor, fixed))
 
 
 class _ResponseFilter:
-    """Adds security headers; for public answers, buffers and redacts textual bodies."""
+    """Sets the security headers; for public answers, buffers and redacts textual bodies."""
 
-    def __init__(self, send: Send, redactor: Redactor | None) -> None:
-        self.send, self.redactor = send, redactor
+    def __init__(self, send: Send, redactor: Redactor | None,
+                 fixed: dict[bytes, bytes]) -> None:
+        self.send, self.redactor, self.fixed = send, redactor, fixed
         self.start: Message | None = None
         self.chunks: list[bytes] = []
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            present = {k.lower() for k, _ in message.get("headers", [])}
-            extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in present]
-            if b"content-security-policy" not in present:
-                extra += [(k, v) for k, v in DEFAULT_FRAMING.items() if k not in present]
-            message["headers"] = [*message.get("headers", []), *extra]
+            message["headers"] = [*((k, v) for k, v in message.get("headers", [])
+                                    if k.lower() not in self.fixed), *self.fixed.items()]
             content_type = dict(message["headers"]).get(b"content-type", b"").decode()
             if self.redactor is None or not content_type.startswith(TEXTUAL):
                 self.redactor = None
@@ -194,5 +211,5 @@ async def _reply(send: Send, status: int, content: dict[str, str],
     body = orjson.dumps(content)
     await send({"type": "http.response.start", "status": status, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        *SECURITY_HEADERS.items(), *DEFAULT_FRAMING.items(), *headers]})
+        *headers]})
     await send({"type": "http.response.body", "body": body})

@@ -49,7 +49,8 @@ Request = tuple[str, str]  # (kind, path with query string)
 def request_mix(store: MemoryStore, count: int, mix: dict[str, int], seed: int = 1) -> list[Request]:
     """A shuffled, reproducible list of requests over the entities the store holds."""
     rng = random.Random(seed)
-    nodes = list(store.iter_nodes())
+    # public requests: restricted persons are unknown to the public, so they are not asked for
+    nodes = [n for n in store.iter_nodes() if not n.restricted]
     people = [n.id for n in nodes if n.kind is NodeKind.PERSON] or [n.id for n in nodes]
     words = [w for n in nodes for w in n.name.split() if len(w) > 3]
     makers = {
@@ -73,7 +74,9 @@ def free_port() -> int:
 
 def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     """uvicorn, one worker, serving the snapshot in `data_dir`; returns once it answers."""
-    env = {**os.environ, "REPGRAPH_BACKEND": "memory", "REPGRAPH_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "REPGRAPH_BACKEND": "memory", "REPGRAPH_DATA_DIR": str(data_dir),
+           # this measures the service, not the per-client rate limiter (one client here)
+           "REPGRAPH_RATE_LIMIT_BURST": "100000000", "REPGRAPH_RATE_LIMIT_PER_MINUTE": "100000000"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",

@@ -7,8 +7,10 @@ import sys
 
 SCRIPTS = [
     "bench.path_query",
+    "bench.search",
     "bench.http_load",
     "bench.view_load",
+    "bench.soak",
     "bench.neo4j_load",
 ]
 

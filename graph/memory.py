@@ -5,6 +5,8 @@ temporary file, fsync it and rename it over the old one. A crash at any point
 leaves either the old snapshot or the new one on disk, never a half-written
 file. Other processes sharing the data directory see new snapshots on their
 next call; writers take an exclusive lock so that two loads do not interleave.
+In memory, each version of the content is immutable and replaced whole, so
+threads reading while another writes see the old version or the new one.
 """
 
 from __future__ import annotations
@@ -13,16 +15,18 @@ import fcntl
 import itertools
 import os
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.errors import InvalidData, Problem, StoreUnavailable
+from graph.errors import StoreUnavailable
 from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
 from graph.results import Stats, WriteReport
@@ -41,18 +45,45 @@ class Snapshot(BaseModel):
     edges: list[Edge]
 
 
+@dataclass(frozen=True)
+class Content:
+    """One version of the store's content. Never changed once published: a write builds
+    the next version beside it and swaps it in with one assignment, so that a reader on
+    another thread (the web server's thread pool) sees one whole version or the next,
+    never a half-applied write."""
+
+    nodes: dict[str, Node]
+    edges: dict[str, Edge]
+    #: structure: an undirected graph whose edges list the ids of every relationship
+    #: between two nodes (either direction)
+    undirected: nx.Graph
+
+    @classmethod
+    def of(cls, nodes: dict[str, Node], edges: dict[str, Edge]) -> Content:
+        undirected = nx.Graph()
+        undirected.add_nodes_from(nodes)
+        for edge in edges.values():
+            if undirected.has_edge(edge.source, edge.target):
+                undirected[edge.source][edge.target]["ids"].append(edge.id)
+            else:
+                undirected.add_edge(edge.source, edge.target, ids=[edge.id])
+        return cls(nodes, edges, undirected)
+
+
+EMPTY = Content({}, {}, nx.Graph())
+
+
 class MemoryStore(GraphStore):
-    """Records in dicts by id; structure in an undirected `networkx.Graph` whose edges
-    list the ids of every relationship between two nodes (either direction)."""
+    """Records in dicts by id and structure in networkx, as one immutable `Content`."""
 
     backend = "memory"
 
     def __init__(self, data_dir: Path | str | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
-        self._nodes: dict[str, Node] = {}
-        self._edges: dict[str, Edge] = {}
-        self.undirected: nx.Graph = nx.Graph()
+        self._content = EMPTY
         self._stamp: tuple[int, int, int] | None = None
+        #: serialises, within this process, reloading and publishing a new version
+        self._publishing = threading.RLock()
         self.version = 0
         if self.data_dir is not None:
             try:
@@ -61,51 +92,72 @@ class MemoryStore(GraphStore):
                 raise StoreUnavailable(f"cannot use data directory {self.data_dir}: {exc}") from exc
             self._sync()
 
+    @property
+    def undirected(self) -> nx.Graph:
+        """The structure of the current version (for algorithms that want networkx)."""
+        return self._sync().undirected
+
     # -- persistence ---------------------------------------------------------
     @property
     def snapshot_path(self) -> Path | None:
         return self.data_dir / SNAPSHOT if self.data_dir is not None else None
 
-    def _sync(self) -> None:
-        """Reload the snapshot if another process replaced it since we read it."""
-        path = self.snapshot_path
-        if path is None:
-            return
+    def _stat(self) -> tuple[int, int, int] | None:
+        assert self.snapshot_path is not None
         try:
-            st = path.stat()
+            st = self.snapshot_path.stat()
         except FileNotFoundError:
-            if self._stamp is not None:
-                self._rebuild({}, {})
-                self._stamp = None
-            return
-        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-        if stamp == self._stamp:
-            return
-        try:
-            snapshot = Snapshot.model_validate_json(path.read_bytes())
-        except (OSError, ValueError) as exc:
-            raise StoreUnavailable(f"cannot read snapshot {path}: {exc}") from exc
-        self._rebuild({n.id: n for n in snapshot.nodes}, {e.id: e for e in snapshot.edges})
-        self._stamp = stamp
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _sync(self) -> Content:
+        """The current content, reloaded first if another process replaced the snapshot."""
+        path = self.snapshot_path
+        if path is None or self._stat() == self._stamp:
+            return self._content
+        with self._publishing:  # one reload, not one per waiting thread
+            stamp = self._stat()
+            if stamp == self._stamp:
+                return self._content
+            if stamp is None:
+                self._publish(EMPTY, None)
+                return self._content
+            try:
+                snapshot = Snapshot.model_validate_json(path.read_bytes())
+            except (OSError, ValueError) as exc:
+                raise StoreUnavailable(f"cannot read snapshot {path}: {exc}") from exc
+            self._publish(Content.of({n.id: n for n in snapshot.nodes},
+                                     {e.id: e for e in snapshot.edges}), stamp)
+            return self._content
+
+    def _publish(self, content: Content, stamp: tuple[int, int, int] | None) -> None:
+        self._content, self._stamp = content, stamp
+        self.version += 1
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
-        if self.data_dir is None:
-            yield
-            return
-        with open(self.data_dir / ".lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
+        """Between processes, the lock file; within this one, the publishing lock."""
+        with self._publishing:
+            if self.data_dir is None:
                 yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                return
+            with open(self.data_dir / ".lock", "w") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _persist(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> None:
+    def _persist(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> tuple[int, int, int] | None:
         path = self.snapshot_path
         if path is None:
-            return
+            return None
         payload = Snapshot(nodes=list(nodes.values()), edges=list(edges.values())).model_dump_json(
             exclude_defaults=True).encode()
+        # a writer killed mid-write leaves its temporary file; we hold the write lock, so
+        # every one still there is dead and would otherwise fill the disk over time
+        for stale in path.parent.glob(".graph-*.tmp"):
+            stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -121,111 +173,81 @@ class MemoryStore(GraphStore):
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        st = path.stat()
-        self._stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def _rebuild(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> None:
-        self._nodes, self._edges = {}, {}
-        self.undirected = nx.Graph()
-        self._index(nodes.values(), edges.values())
-
-    def _index(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
-        for node in nodes:
-            self._nodes[node.id] = node
-            self.undirected.add_node(node.id)
-        for edge in edges:
-            if edge.id not in self._edges:
-                if self.undirected.has_edge(edge.source, edge.target):
-                    self.undirected[edge.source][edge.target]["ids"].append(edge.id)
-                else:
-                    self.undirected.add_edge(edge.source, edge.target, ids=[edge.id])
-            self._edges[edge.id] = edge
-        self.version += 1
+        return self._stat()
 
     # -- writing -------------------------------------------------------------
     def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
               replace: bool = False) -> WriteReport:
         with self._write_lock():
-            self._sync()
-            old_nodes, old_edges = ({}, {}) if replace else (self._nodes, self._edges)
+            current = self._sync()
+            old_nodes, old_edges = ({}, {}) if replace else (current.nodes, current.edges)
             known = {n.id for n in nodes}
-            problems = [
-                Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
-                for e in edges for end in (e.source, e.target)
-                if end not in known and end not in old_nodes
-            ]
-            if problems:
-                raise InvalidData(problems)
             new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
             if replace:
-                report.nodes_changed = [i for i in report.nodes_added if i in self._nodes]
-                report.nodes_added = [i for i in report.nodes_added if i not in self._nodes]
-                report.edges_changed = [i for i in report.edges_added if i in self._edges]
-                report.edges_added = [i for i in report.edges_added if i not in self._edges]
-                report.nodes_removed = sorted(self._nodes.keys() - known)
-                report.edges_removed = sorted(self._edges.keys() - {e.id for e in edges})
+                report.nodes_changed = [i for i in report.nodes_added if i in current.nodes]
+                report.nodes_added = [i for i in report.nodes_added if i not in current.nodes]
+                report.edges_changed = [i for i in report.edges_added if i in current.edges]
+                report.edges_added = [i for i in report.edges_added if i not in current.edges]
+                report.nodes_removed = sorted(current.nodes.keys() - known)
+                report.edges_removed = sorted(current.edges.keys() - {e.id for e in edges})
             elif not report.changed_anything:
                 return report
             all_nodes = {**old_nodes, **{n.id: n for n in new_nodes}}
             all_edges = {**old_edges, **{e.id: e for e in new_edges}}
-            self._persist(all_nodes, all_edges)
-            if replace:
-                self._rebuild(all_nodes, all_edges)
-            else:
-                self._index(new_nodes, new_edges)
+            content = Content.of(all_nodes, all_edges)  # before the file: a failure here
+            self._publish(content, self._persist(all_nodes, all_edges))  # changes nothing
             return report
 
     def clear(self) -> None:
         with self._write_lock():
-            self._persist({}, {})
-            self._rebuild({}, {})
+            self._publish(EMPTY, self._persist({}, {}))
 
     # -- reading -------------------------------------------------------------
     def find_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        self._sync()
-        return {i: self._nodes[i] for i in ids if i in self._nodes}
+        nodes = self._sync().nodes
+        return {i: nodes[i] for i in ids if i in nodes}
 
     def find_edges(self, ids: Iterable[str]) -> dict[str, Edge]:
-        self._sync()
-        return {i: self._edges[i] for i in ids if i in self._edges}
+        edges = self._sync().edges
+        return {i: edges[i] for i in ids if i in edges}
 
     def iter_nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
-        self._sync()
-        for node in list(self._nodes.values()):
+        for node in self._sync().nodes.values():
             if kind is None or node.kind == kind:
                 yield node
 
     def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
-        self._sync()
         wanted = frozenset(types) if types is not None else None
-        for edge in list(self._edges.values()):
+        for edge in self._sync().edges.values():
             if wanted is None or edge.type in wanted:
                 yield edge
 
     def incident_edges(self, node_id: str, types: Iterable[str] | None = None,
                        offset: int = 0, limit: int | None = None) -> list[Edge]:
-        self._sync()
-        if node_id not in self._nodes:
+        content = self._sync()
+        if node_id not in content.nodes:
             return []
         wanted = frozenset(types) if types is not None else None
         ids = sorted(itertools.chain.from_iterable(
-            data["ids"] for data in self.undirected[node_id].values()))
-        edges = [self._edges[i] for i in ids]
+            data["ids"] for data in content.undirected[node_id].values()))
+        edges = [content.edges[i] for i in ids]
         if wanted is not None:
             edges = [e for e in edges if e.type in wanted]
         end = None if limit is None else offset + limit
         return edges[offset:end]
 
     def degree(self, node_id: str) -> int:
-        self._sync()
-        if node_id not in self._nodes:
+        content = self._sync()
+        if node_id not in content.nodes:
             return 0
-        return sum(len(d["ids"]) for d in self.undirected[node_id].values())
+        return sum(len(d["ids"]) for d in content.undirected[node_id].values())
 
-    def _allowed(self, types: frozenset[str] | None, avoid: frozenset[str]) -> Allowed | None:
+    @staticmethod
+    def _allowed(content: Content, types: frozenset[str] | None,
+                 avoid: frozenset[str]) -> Allowed | None:
         if not types and not avoid:
             return None
-        und, edges = self.undirected, self._edges
+        und, edges = content.undirected, content.edges
 
         def allowed(u: str, v: str) -> bool:
             if v in avoid:
@@ -233,15 +255,16 @@ class MemoryStore(GraphStore):
             return not types or any(edges[i].type in types for i in und[u][v]["ids"])
         return allowed
 
-    def _step_edges(self, u: str, v: str, types: frozenset[str] | None) -> list[Edge]:
-        edges = [self._edges[i] for i in sorted(self.undirected[u][v]["ids"])]
+    @staticmethod
+    def _step_edges(content: Content, u: str, v: str, types: frozenset[str] | None) -> list[Edge]:
+        edges = [content.edges[i] for i in sorted(content.undirected[u][v]["ids"])]
         return [e for e in edges if not types or e.type in types]
 
     def find_paths(self, source: str, target: str, *, max_hops: int, all_shortest: bool,
                    types: frozenset[str] | None, avoid: frozenset[str], limit: int) -> list[RawPath]:
-        self._sync()
-        allowed = self._allowed(types, avoid - {source, target})
-        adj = self.undirected.adj
+        content = self._sync()
+        allowed = self._allowed(content, types, avoid - {source, target})
+        adj = content.undirected._adj  # the plain dict of dicts: no view objects per step
         if all_shortest:
             node_paths = list(itertools.islice(
                 all_shortest_paths(adj, source, target, max_hops, allowed), limit))
@@ -250,7 +273,7 @@ class MemoryStore(GraphStore):
             node_paths = [one] if one is not None else []
         out: list[RawPath] = []
         for nodes in node_paths:
-            steps = [self._step_edges(u, v, types) for u, v in itertools.pairwise(nodes)]
+            steps = [self._step_edges(content, u, v, types) for u, v in itertools.pairwise(nodes)]
             combos = itertools.product(*steps) if all_shortest else [tuple(s[0] for s in steps)]
             for combo in combos:
                 out.append(RawPath(tuple(nodes), tuple(combo)))
@@ -259,13 +282,13 @@ class MemoryStore(GraphStore):
         return out
 
     def stats(self) -> Stats:
-        self._sync()
-        kinds = Counter(n.kind.value for n in self._nodes.values())
-        types = Counter(e.type for e in self._edges.values())
+        content = self._sync()
+        nodes, edges = content.nodes.values(), content.edges.values()
+        kinds = Counter(n.kind.value for n in nodes)
+        types = Counter(e.type for e in edges)
         return Stats(
-            nodes=len(self._nodes), edges=len(self._edges),
+            nodes=len(nodes), edges=len(edges),
             nodes_by_kind=dict(sorted(kinds.items())), edges_by_type=dict(sorted(types.items())),
-            groups=sum(1 for n in self._nodes.values() if n.group),
-            restricted=sum(1 for n in self._nodes.values() if n.restricted),
+            groups=sum(1 for n in nodes if n.group),
+            restricted=sum(1 for n in nodes if n.restricted),
         )
-

@@ -14,15 +14,19 @@ Allowed = Callable[[str, str], bool]
 
 
 def _expand(adj: Adjacency, frontier: list[str], seen: dict[str, str | None],
-            allowed: Allowed | None) -> list[str]:
+            other: dict[str, str | None], allowed: Allowed | None,
+            ) -> tuple[list[str], str | None]:
+    """One level further from `frontier`; stops at the first node the other side has seen."""
     nxt: list[str] = []
     for u in frontier:
         for v in adj[u]:
             if v in seen or (allowed is not None and not allowed(u, v)):
                 continue
             seen[v] = u
+            if v in other:
+                return nxt, v
             nxt.append(v)
-    return nxt
+    return nxt, None
 
 
 def bidirectional_bfs(adj: Adjacency, source: str, target: str, max_hops: int,
@@ -37,11 +41,9 @@ def bidirectional_bfs(adj: Adjacency, source: str, target: str, max_hops: int,
     while ffront and bfront and hops < max_hops:
         hops += 1
         if len(ffront) <= len(bfront):
-            ffront = _expand(adj, ffront, fwd, allowed)
-            meet = next((v for v in ffront if v in bwd), None)
+            ffront, meet = _expand(adj, ffront, fwd, bwd, allowed)
         else:
-            bfront = _expand(adj, bfront, bwd, allowed)
-            meet = next((v for v in bfront if v in fwd), None)
+            bfront, meet = _expand(adj, bfront, bwd, fwd, allowed)
         if meet is not None:
             return _join(fwd, bwd, meet)
     return None

@@ -72,9 +72,11 @@ class Redactor:
         words: set[str] = set()
         for node in restricted:
             for label in (node.name, *node.aliases):
-                names.update(v.casefold() for v in _variants(label))
+                # matched with IGNORECASE, not casefolded: casefold turns "ß" into "ss",
+                # which would then no longer match the name as written
+                names.update(_variants(label))
                 if not node.group:
-                    words.update(w.casefold() for w in _WORD.findall(label)
+                    words.update(w for w in _WORD.findall(label)
                                  if len(w) >= 3 and w[0].isupper()
                                  and w.casefold() not in public_words)
         self.restricted_ids = {n.id for n in restricted}
@@ -155,20 +157,48 @@ def fold_word(word: str) -> str:
 
 
 def _alternation(terms: set[str], flags: int, frame: str = "{}") -> re.Pattern[str] | None:
-    """One regex matching any of the terms, longest first; None when there are none."""
+    """One regex matching any of the terms, preferring the longest; None when there are none.
+
+    The terms are compiled as a trie ("ab(?:c|d)" rather than "abc|abd"): with
+    thousands of restricted names a flat alternation makes the regex engine try every
+    name at every position of every answer, which took seconds per response.
+    """
     if not terms:
         return None
-    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(frame.format(body), flags)
+    keys = {t.lower() for t in terms} if flags & re.IGNORECASE else set(terms)
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(frame.format(_trie_regex(trie)), flags)
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    """The regex of a trie node: its branches as alternatives, a shared chain as a literal."""
+    chain = ""
+    while len(node) == 1 and "" not in node:  # one way on: no alternation needed
+        (char, node), = node.items()
+        chain += re.escape(char)
+    if not node or list(node) == [""]:
+        return chain
+    branches = [re.escape(char) + _trie_regex(child)
+                for char, child in sorted(node.items()) if char]
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a term ends here; longer terms are tried first (greedy)
+        body = f"(?:{body})?"
+    return chain + body
 
 
 def _variants(label: str) -> set[str]:
-    """The label as it may appear in output: raw, HTML-escaped, JSON-escaped."""
+    """The label as it may appear in output: raw, HTML-escaped, JSON-escaped (with and
+    without non-ASCII escapes, and as a script element's JSON escapes it), CSV-quoted."""
     if not label:
         return set()
-    json_form = json.dumps(label)[1:-1]
-    ascii_json = json.dumps(label, ensure_ascii=True)[1:-1]
-    script_safe = (json_form.replace("<", "\\u003c").replace(">", "\\u003e")
-                   .replace("&", "\\u0026").replace("'", "\\u0027"))
-    return {label, html.escape(label), html.escape(label, quote=False), json_form, ascii_json,
-            script_safe}
+    json_forms = {json.dumps(label, ensure_ascii=escape_ascii)[1:-1] for escape_ascii in (False, True)}
+    script_safe = {f.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                   .replace("'", "\\u0027") for f in json_forms}
+    forms = {label, html.escape(label), html.escape(label, quote=False), *json_forms,
+             *script_safe}
+    return forms | {f.replace('"', '""') for f in forms}  # as a CSV cell quotes them

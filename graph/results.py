@@ -17,7 +17,8 @@ class NodeRef(BaseModel):
 
     @classmethod
     def of(cls, node: Node) -> NodeRef:
-        return cls(id=node.id, kind=node.kind, name=node.name, group=node.group,
+        # built from an already validated record: nothing to check again (hot in path queries)
+        return cls.model_construct(id=node.id, kind=node.kind, name=node.name, group=node.group,
                    restricted=node.restricted)
 
 
@@ -36,7 +37,8 @@ class EdgeRef(BaseModel):
 
     @classmethod
     def of(cls, edge: Edge) -> EdgeRef:
-        return cls(id=edge.id, type=edge.type, source=edge.source, target=edge.target,
+        # built from an already validated record: nothing to check again (hot in path queries)
+        return cls.model_construct(id=edge.id, type=edge.type, source=edge.source, target=edge.target,
                    directed=edge.directed, date=edge.date, end=edge.end,
                    certainty=edge.certainty, claimed_by=edge.claimed_by,
                    properties=edge.properties, citations=edge.citations)

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from graph.errors import NodeNotFound
+from graph.errors import InvalidData, NodeNotFound, Problem
 from graph.results import Stats, WriteReport
 from schema.models import Edge, Node, merge_citations
 from schema.vocabulary import NodeKind
@@ -67,7 +67,19 @@ def plan_write(
     nodes: Sequence[Node], edges: Sequence[Edge],
     existing_nodes: dict[str, Node], existing_edges: dict[str, Edge],
 ) -> tuple[list[Node], list[Edge], WriteReport]:
-    """Work out the merged records to write and what changes, before touching a store."""
+    """Work out the merged records to write and what changes, before touching a store.
+
+    Raises `InvalidData` when an edge ends at an entity that is neither in the
+    batch nor already stored, so that no backend can write a dangling edge.
+    """
+    known = {n.id for n in nodes}
+    dangling = [
+        Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
+        for e in edges for end in (e.source, e.target)
+        if end not in known and end not in existing_nodes
+    ]
+    if dangling:
+        raise InvalidData(dangling)
     report = WriteReport()
     out_nodes: list[Node] = []
     out_edges: list[Edge] = []

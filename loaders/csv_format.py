@@ -88,6 +88,8 @@ def _parse_cell(column: str, cell: str) -> Any:
             value = json.loads(cell)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON: {exc.msg} at character {exc.pos}") from None
+        except (ValueError, RecursionError) as exc:  # 5,000-digit numbers, deep nesting
+            raise ValueError(f"not usable JSON: {exc}") from None
         expected = dict if column == "properties" else list
         if not isinstance(value, expected):
             raise ValueError(f"must be a JSON {'object' if expected is dict else 'list'}")

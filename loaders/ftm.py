@@ -329,11 +329,15 @@ def _entities(path: Path, problems: list[Problem]) -> list[_Entity]:
             data = orjson.loads(raw)
             if not isinstance(data, dict) or not data.get("id"):
                 raise ValueError("an entity is a JSON object with an id")
+            if not isinstance(data.get("schema"), str) or not isinstance(
+                    data.get("properties", {}), dict):
+                raise ValueError("an entity has a schema name and a properties object")
             proxy = model.get_proxy(data, cleaned=False)
         except orjson.JSONDecodeError as exc:
             problems.append(Problem(str(path), number, "", f"not valid JSON: {exc}"))
             continue
-        except (ValueError, FollowTheMoneyException) as exc:
+        # the library's own checks stop at ValueError; odd shapes inside it raise the others
+        except (ValueError, TypeError, AttributeError, FollowTheMoneyException) as exc:
             problems.append(Problem(str(path), number, "schema", str(exc)))
             continue
         out.append(_Entity(proxy, data, number))
@@ -343,7 +347,9 @@ def _entities(path: Path, problems: list[Problem]) -> list[_Entity]:
 def stream_source(path: Path, source_id: str | None = None, url: str | None = None,
                   name: str | None = None) -> Node:
     """The `source` node every record of the stream cites."""
-    return Node(id=source_id or "ftm-" + _slug(path.stem), kind=NodeKind.SOURCE,
+    # a file name may have nothing to slug (":") or too much (ids are at most 120 long)
+    stem = _slug(path.stem)[:100].strip("-") or "stream"
+    return Node(id=source_id or "ftm-" + stem, kind=NodeKind.SOURCE,
                 name=name or f"FollowTheMoney entities from {path.name}",
                 properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
 

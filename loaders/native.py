@@ -67,7 +67,7 @@ def _read(path: Path) -> tuple[Any, Lines]:
     if path.suffix == ".json":
         try:
             return json.loads(path.read_text(encoding="utf-8")), {}
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, 5,000-digit ints, nesting
             raise YamlSyntaxError(getattr(exc, "lineno", None), f"JSON syntax: {exc}") from exc
     return read_yaml(path)
 
@@ -152,7 +152,12 @@ def parse_file(path: Path, batch: Batch) -> None:
                 continue
             cites: list[tuple[Citation, tuple[str | int, ...]]] = []
             bad = False
-            for j, c in enumerate(raw.get("cite") or []):
+            raw_cites = raw.get("cite") or []
+            if not isinstance(raw_cites, list):
+                batch.problems.append(Problem(name, line_of(lines, (*loc, "cite")), f"{base}.cite",
+                                              "expected a list of citations"))
+                continue
+            for j, c in enumerate(raw_cites):
                 try:
                     cites.append((_citation(c, source), (*loc, "cite", j)))
                 except (ValueError, ValidationError) as exc:

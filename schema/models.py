@@ -25,6 +25,8 @@ from schema.vocabulary import (
 )
 
 _DATE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+#: a numbered paragraph ("2.10"); anything else sorts first, by its text
+_PARAGRAPH = re.compile(r"^\d{1,9}(?:\.\d{1,9})*$")
 _DURATION = re.compile(r"^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?$")
 
 
@@ -85,7 +87,7 @@ class Citation(BaseModel):
     def key(self) -> tuple[str, tuple[int, ...], str, int, str]:
         """Sort key in reading order: front matter first, then 1.1, 1.2, ..., 2.10."""
         para = self.paragraph or ""
-        order = tuple(int(p) for p in para.split(".")) if para[:1].isdigit() else (-1,)
+        order = tuple(int(p) for p in para.split(".")) if _PARAGRAPH.match(para) else (-1,)
         return (self.source, order, para, self.footnote or 0, self.note or "")
 
 
@@ -143,6 +145,9 @@ class Node(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> Node:
         self.citations = merge_citations(self.citations, [])
+        # an alias that repeats the name (or another alias) says nothing, and merging
+        # would drop it on the next load, so that a reload would seem to change the node
+        self.aliases = [a for a in dict.fromkeys(self.aliases) if a != self.name]
         allowed = KIND_PROPERTIES[self.kind]
         for name, value in self.properties.items():
             if name not in allowed:

@@ -7,6 +7,7 @@ import io
 import re
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -50,28 +51,40 @@ async def _body(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def _csv_files(body: bytes, folder: Path) -> list[Path]:
+#: a CSV zip may unpack to at most this multiple of the upload cap (no zip bombs)
+UNPACKED_FACTOR = 10
+
+
+def _csv_files(body: bytes, folder: Path, cap: int) -> list[Path]:
+    """The zip's top-level CSV files, written into `folder`. Any archive that cannot be
+    read (corrupt, truncated, encrypted, an unknown compression, too large unpacked) is
+    invalid data, not a server error."""
+    def invalid(message: str) -> InvalidData:
+        return InvalidData([Problem("upload.zip", None, "", message)])
+
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            names = [n for n in archive.namelist() if n.endswith(".csv") and "/" not in n]
-            if not names:
-                raise InvalidData([Problem("upload.zip", None, "",
-                                                      "no .csv files at the top of the zip")])
-            for name in names:
-                (folder / name).write_bytes(archive.read(name))
-    except zipfile.BadZipFile as exc:
-        raise InvalidData([Problem("upload.zip", None, "",
-                                              "CSV uploads are a zip of nodes.csv and "
-                                              f"edges.csv: {exc}")]) from exc
-    return [folder / n for n in names]
+            members = [i for i in archive.infolist()
+                       if i.filename.endswith(".csv") and "/" not in i.filename]
+            if not members:
+                raise invalid("no .csv files at the top of the zip")
+            if sum(i.file_size for i in members) > cap * UNPACKED_FACTOR:
+                raise invalid(f"the CSV files unpack to more than {cap * UNPACKED_FACTOR} bytes")
+            for info in members:
+                (folder / info.filename).write_bytes(archive.read(info))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise invalid(f"CSV uploads are a zip of nodes.csv and edges.csv: {exc}") from exc
+    return [folder / i.filename for i in members]
 
 
-def _load(fmt: str, body: bytes, filename: str, store: GraphStore) -> ImportResult:
+def _load(fmt: str, body: bytes, filename: str, store: GraphStore,
+          cap: int) -> ImportResult:
     with tempfile.TemporaryDirectory(prefix="repgraph-import-") as tmp:
         folder = Path(tmp)
         try:
             if fmt == "csv":
-                report = csv_format.load_tables(_csv_files(body, folder), store)
+                report = csv_format.load_tables(_csv_files(body, folder, cap), store)
                 return ImportResult(format="csv", filename=filename, summary=report.summary(),
                                     write=report)
             path = folder / filename
@@ -98,6 +111,10 @@ def _load(fmt: str, body: bytes, filename: str, store: GraphStore) -> ImportResu
                          "validated before anything is written; an invalid file changes nothing "
                          "and the answer (422) lists every problem with its file, line and "
                          "field. Every attempt is recorded in the audit log.",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 media: {"schema": {"type": "string", "format": "binary"}} for media in (
+                     "application/yaml", "application/json", "application/zip",
+                     "application/x-ndjson", "application/octet-stream")}}},
              responses={401: {"description": "no or wrong editor API key"},
                         413: {"description": "the upload is over the size limit"},
                         422: {"description": "invalid data; nothing was written"}})
@@ -111,13 +128,16 @@ async def import_data(
                                           "used in error messages (.yaml, .json, ...)")] = None,
 ) -> ImportResult:
     body = await _body(request, settings.max_import_bytes)
-    name = _SAFE_NAME.sub("_", Path(filename).name) if filename else DEFAULT_NAMES[format]
+    name = _SAFE_NAME.sub("_", Path(filename).name) if filename else ""
+    if not name.strip("."):  # "/", "..": nothing left of the name to use
+        name = DEFAULT_NAMES[format]
     if format == "native" and not name.endswith((".yaml", ".yml", ".json")):
         name += ".yaml"
     entry = {"who": editor.who, "action": "import", "format": format, "filename": name,
              "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
     try:
-        result = await anyio.to_thread.run_sync(_load, format, body, name, store)
+        result = await anyio.to_thread.run_sync(_load, format, body, name, store,
+                                              settings.max_import_bytes)
     except InvalidData as exc:
         audit.record(settings.audit_log_path, **entry, result="invalid",
                      problems=len(exc.problems))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -29,6 +30,9 @@ class SearchResults(BaseModel):
     items: list[SearchItem]
 
 
+_build_lock = threading.Lock()
+
+
 def search_index(request: Request, store: GraphStore, public: bool) -> SearchIndex:
     """The app's search index, rebuilt only when the store's content has changed.
 
@@ -43,7 +47,13 @@ def search_index(request: Request, store: GraphStore, public: bool) -> SearchInd
         version = store.stats().nodes
     slot = "public_search_index" if public else "search_index"
     cached: tuple[object, SearchIndex] | None = getattr(request.app.state, slot, None)
-    if cached is None or cached[0] != version:
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    # one build at a time: concurrent requests wait for it instead of each building their own
+    with _build_lock:
+        built: tuple[object, SearchIndex] | None = getattr(request.app.state, slot, None)
+        if built is not None and built[0] == version:
+            return built[1]
         nodes = list(store.iter_nodes())
         if public:
             redactor = redactors(request.app.state).get()

@@ -10,15 +10,15 @@ scrubbed of their names.
 
 from __future__ import annotations
 
-import re
+import secrets
 from collections.abc import Iterable
 
+from graph.redaction import PLACEHOLDER
+from graph.redaction import Redactor as CoreRedactor
 from schema.models import Citation, Edge, Node
-from schema.vocabulary import NodeKind
 
-RESTRICTED_PERSON = "a restricted person"
+RESTRICTED_PERSON = PLACEHOLDER
 RESTRICTED_GROUP = "restricted persons"
-NAME_WITHHELD = "[name withheld]"
 
 #: Edge properties that describe the measure rather than the person; everything
 #: else (notes, statements, findings, places) is free text and is dropped on
@@ -28,54 +28,25 @@ STRUCTURED_EDGE_PROPERTIES = frozenset({
     "sentence", "term", "closed", "part", "charge", "support",
 })
 
-_PUBLIC_NAME_KINDS = (NodeKind.PERSON, NodeKind.ORGANISATION, NodeKind.AGENCY)
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in re.split(r"[\s\-–,.()]+", text) if w]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
-
-
-def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted({p for p in phrases if p.strip()}, key=len, reverse=True)
-    if not ordered:
-        return None
-    body = "|".join(re.escape(p) for p in ordered)
-    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
-
 
 class Redactor:
-    """Public rendering of names and text, built once per version of the data."""
+    """Public rendering of names and text, built once per version of the data.
+
+    Which words and ids identify a restricted person is decided in one place,
+    `graph.redaction.Redactor`, for the API and the pages alike; this class adds
+    what only pages need (group wording, which edge properties may be shown).
+    """
 
     def __init__(self, nodes: Iterable[Node]) -> None:
-        all_nodes = list(nodes)
-        restricted = [n for n in all_nodes if n.restricted]
-        self.restricted_ids = frozenset(n.id for n in restricted)
-        public_words = {
-            w.casefold() for n in all_nodes
-            if not n.restricted and n.kind in _PUBLIC_NAME_KINDS for w in _words(n.name)
-        }
-        whole = [p for n in restricted for p in (n.name, *n.aliases)]
-        # A surname alone still names someone, unless a public person shares it.
-        parts = [
-            w for n in restricted if not n.group for p in (n.name, *n.aliases)
-            for w in _words(p) if len(w) >= 3 and w[:1].isupper() and w.casefold() not in public_words
-        ]
-        self._whole = _pattern(whole)
-        self._parts = _pattern(parts)
-        # Ids are slugs of names, so a public record's id can name a restricted person too
-        # ("case-yerimbetov-kz"); such records are shown but never linked by their id.
-        self._id_words = frozenset(_slug(p) for p in (*whole, *parts))
+        # the secret only names ids inside this object; pages never show its pseudonyms
+        self._core = CoreRedactor(nodes, secrets.token_hex(16))
+        self.restricted_ids = frozenset(self._core.restricted_ids)
 
     def linkable(self, node: Node) -> bool:
-        """May this entity's id appear in a public page (in a link or as a network id)?"""
-        if self.hidden(node):
-            return False
-        slug = f"-{node.id}-"
-        return not any(f"-{word}-" in slug for word in self._id_words if word)
+        """May this entity's id appear in a public page (in a link or as a network id)?
+        Not for restricted persons, nor for public records whose id names one
+        ("case-yerimbetov-kz")."""
+        return not self.hidden(node) and node.id not in self._core.pseudonyms
 
     def hidden(self, node: Node) -> bool:
         return node.id in self.restricted_ids or node.restricted
@@ -87,11 +58,7 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """Free text with every restricted person's name replaced."""
-        if self._whole is not None:
-            value = self._whole.sub(RESTRICTED_PERSON, value)
-        if self._parts is not None:
-            value = self._parts.sub(NAME_WITHHELD, value)
-        return value
+        return self._core.text(value)
 
     def citation_note(self, citation: Citation, sensitive: bool) -> str | None:
         if sensitive or not citation.note:
