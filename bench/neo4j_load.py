@@ -142,7 +142,7 @@ def say(line: str) -> None:
 def run(args: argparse.Namespace, store: Neo4jStore) -> None:
     nodes, edges = synthetic_graph(args.nodes, args.edges)
     say(f"synthetic graph: {len(nodes)} nodes, {len(edges)} relationships; "
-        f"server: {store.driver.get_server_info().agent}")
+        f"server: {store.driver.get_server_info().agent}, heap {args.heap} if the stand-in")
     warm_up(store, nodes, edges)
     times = []
     for _ in range(args.loads):
@@ -179,9 +179,10 @@ def main() -> int:
     parser.add_argument("--loads", type=int, default=3,
                         help="batched loads of the whole graph; the median counts")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--heap", default="4g", help="JVM heap of the ArcadeDB stand-in")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="repgraph-bench-") as root, \
-            bolt_server(Path(root)) as server:
+            bolt_server(Path(root), heap=args.heap) as server:
         store = Neo4jStore.from_settings(server.settings_for(server.scratch))
         run(args, store)
     print("\n".join(["", "##### Neo4j backend on a Bolt server", *REPORT]))

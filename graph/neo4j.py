@@ -31,7 +31,7 @@ from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j import exceptions as nx
 
 from graph import cypher
-from graph.errors import InvalidData, Problem, StoreUnavailable
+from graph.errors import StoreUnavailable
 from graph.neo4j_records import edge_from, edge_props, edge_rows, node_from, node_props
 from graph.results import Stats, WriteReport
 from graph.settings import Settings
@@ -174,14 +174,6 @@ class Neo4jStore(GraphStore):
         before_edges = self._edges_in(tx, [e.id for e in edges
                                            if e.source in kinds and e.target in kinds])
         old_nodes, old_edges = ({}, {}) if replace else (before_nodes, before_edges)
-        known = {n.id for n in nodes}
-        problems = [
-            Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
-            for e in edges for end in (e.source, e.target)
-            if end not in known and end not in old_nodes
-        ]
-        if problems:
-            raise InvalidData(problems)
         new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
         plan = WritePlan(report, new_nodes, new_edges, before_nodes=before_nodes,
                          before_edges=before_edges,
@@ -192,7 +184,7 @@ class Neo4jStore(GraphStore):
             report.nodes_added = [i for i in report.nodes_added if i not in kinds]
             report.edges_changed = [i for i in report.edges_added if i in edge_ids]
             report.edges_added = [i for i in report.edges_added if i not in edge_ids]
-            report.nodes_removed = plan.drop_nodes = sorted(kinds.keys() - known)
+            report.nodes_removed = plan.drop_nodes = sorted(kinds.keys() - {n.id for n in nodes})
             report.edges_removed = plan.drop_edges = sorted(edge_ids - {e.id for e in edges})
         plan.relabel = [(n.id, kinds[n.id], n.kind) for n in new_nodes
                         if n.id in kinds and kinds[n.id] is not n.kind]
@@ -256,18 +248,30 @@ class Neo4jStore(GraphStore):
 
     def _edge_steps(self, plan: WritePlan, load: str | None,
                     elements: Mapping[str, str] | None = None) -> Iterator[Step]:
-        """The relationships by type, with their ends by id or, given `elements`, by element."""
+        """The relationships by type, with their ends by id or, given `elements`, by element.
+
+        Given `elements` (a write inside the transaction that planned it), a
+        relationship with an end this transaction has just created is created:
+        no other writer can see that end, so none can have stored the relationship.
+        The others are merged, which on Neo4j locks both ends against a
+        concurrent writer adding the same relationship.
+        """
         def end(node_id: str) -> str:
             return node_id if elements is None else elements[node_id]
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_statement: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for edge in {e.id: e for e in plan.edges}.values():
-            by_type[edge.type].append({"id": edge.id, "source": end(edge.source),
-                                       "target": end(edge.target),
-                                       "props": edge_props(edge, load)})
-        merge = cypher.merge_edges if elements is None else cypher.merge_edges_between
-        for type_, edge_rows_ in by_type.items():
+            if elements is None:
+                statement = cypher.merge_edges(edge.type)
+            elif edge.source in plan.elements and edge.target in plan.elements:
+                statement = cypher.merge_edges_between(edge.type)
+            else:
+                statement = cypher.create_edges_between(edge.type)
+            by_statement[statement].append({"id": edge.id, "source": end(edge.source),
+                                            "target": end(edge.target),
+                                            "props": edge_props(edge, load)})
+        for statement, edge_rows_ in by_statement.items():
             for rows in self._batches(edge_rows_):
-                yield merge(type_), {"rows": rows}
+                yield statement, {"rows": rows}
 
     def _undo(self, plan: WritePlan, load: str) -> None:
         """After a failed batched load: delete what it created, put back what it changed."""

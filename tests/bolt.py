@@ -57,8 +57,12 @@ def _inside(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def bolt_server(root: Path) -> Iterator[BoltServer]:
-    """The server named by NEO4J_URI, or an ArcadeDB stand-in under `root` for the duration."""
+def bolt_server(root: Path, heap: str = "1g") -> Iterator[BoltServer]:
+    """The server named by NEO4J_URI, or an ArcadeDB stand-in under `root` for the duration.
+
+    `heap` is the stand-in's JVM heap: small for the tests, larger for the
+    benchmark, whose one-transaction loads otherwise spend their time collecting.
+    """
     if os.environ.get("NEO4J_URI"):
         settings = Settings(backend="neo4j")
         yield BoltServer(settings, standin=False, scratch=os.environ.get("NEO4J_SCRATCH_DATABASE"))
@@ -68,7 +72,7 @@ def bolt_server(root: Path) -> Iterator[BoltServer]:
     with _inside(root):
         from arcadedb_embedded.jvm import start_jvm
 
-        start_jvm(heap_size="1g")
+        start_jvm(heap_size=heap)
         import arcadedb_embedded
 
         server = arcadedb_embedded.create_server(
