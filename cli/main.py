@@ -93,6 +93,13 @@ def _emit(result: object, as_json: bool, text: str) -> None:
         print(text)
 
 
+def _when(date: str | None) -> str:
+    """" in 2017", " in 2019-06", or " on 2019-06-13": the source's dates may be partial."""
+    if not date:
+        return ""
+    return f" {'on' if date.count('-') == 2 else 'in'} {date}"
+
+
 def _format_path(p: GraphPath) -> str:
     lines = [f"{p.length} hop(s):", f"  {p.nodes[0].name} [{p.nodes[0].id}]"]
     for edge, node in zip(p.edges, p.nodes[1:], strict=True):
@@ -120,7 +127,7 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
         items = queries.targeted_through_relatives(store, target, relative)
         text = "\n".join(
             f"{r.relative.name} ({r.relation or 'relative'}) of {r.target.name}: "
-            f"{', '.join(r.measures)}{' in ' + r.date if r.date else ''} "
+            f"{', '.join(r.measures)}{_when(r.date)} "
             f"[{'; '.join(c.source + ' ' + c.locator for c in r.citations)}]" for r in items)
         _emit(items, args.json, text or "no one found")
     elif args.query == "neighbours":

@@ -88,6 +88,9 @@ def recorded_page(browser: Browser) -> tuple[Page, Recorded]:
     rec = Recorded()
     page.on("request", lambda r: rec.requests.append(r.url))
     page.on("pageerror", lambda e: rec.errors.append(str(e)))
+    # a file the page asks for and does not get (a script, a style sheet, the icon)
+    page.on("response", lambda r: rec.errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
 
     def on_dialog(dialog: object) -> None:
         rec.dialogs.append(getattr(dialog, "message", "?"))
