@@ -31,7 +31,7 @@ from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j import exceptions as nx
 
 from graph import cypher
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.neo4j_records import edge_from, edge_props, edge_rows, node_from, node_props
 from graph.results import Stats, WriteReport
 from graph.settings import Settings
@@ -84,9 +84,10 @@ class Neo4jStore(GraphStore):
     backend = "neo4j"
 
     def __init__(self, driver: neo4j.Driver, *, database: str, uri: str, batch_size: int = 1000,
-                 tx_rows: int = 100_000) -> None:
+                 tx_rows: int = 100_000, read_timeout_s: float | None = None) -> None:
         self.driver, self.database, self.uri = driver, database, uri
         self.batch_size, self.tx_rows = batch_size, tx_rows
+        self.read_timeout_s = read_timeout_s
         with self._guard():
             # Fails fast on a wrong address or password, where a managed transaction
             # would keep retrying for half a minute.
@@ -98,7 +99,8 @@ class Neo4jStore(GraphStore):
     def from_settings(cls, settings: Settings) -> Neo4jStore:
         driver = shared_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password)
         return cls(driver, database=settings.neo4j_database, uri=settings.neo4j_uri,
-                   batch_size=settings.batch_size, tx_rows=settings.neo4j_tx_rows)
+                   batch_size=settings.batch_size, tx_rows=settings.neo4j_tx_rows,
+                   read_timeout_s=settings.neo4j_read_timeout_s)
 
     # -- talking to the server -----------------------------------------------
     @contextmanager
@@ -112,16 +114,20 @@ class Neo4jStore(GraphStore):
                                    f"NEO4J_PASSWORD ({exc.message})") from exc
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
             raise StoreUnavailable(f"cannot reach {where}: {exc}") from exc
-        except nx.ClientError as exc:
+        except (nx.ClientError, nx.TransientError) as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreUnavailable(f"{where} has no database {self.database!r}: create it or "
                                        "set NEO4J_DATABASE") from exc
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise QueryTimeout(f"{where} stopped a read after the {self.read_timeout_s:g} s "
+                                   "limit (REPGRAPH_NEO4J_READ_TIMEOUT_S); narrow the query") from exc
             raise
 
     def _read(self, statement: str, **params: Any) -> list[neo4j.Record]:
         with self._guard():
             records, _, _ = self.driver.execute_query(
-                statement, params, routing_=RoutingControl.READ, database_=self.database)
+                neo4j.Query(statement, timeout=self.read_timeout_s), params,
+                routing_=RoutingControl.READ, database_=self.database)
         return records
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     max_page: int = Field(500, ge=1)
     max_paths: int = Field(100, ge=1)
     query_timeout_s: float = Field(5.0, gt=0)
+    #: Whole-graph downloads take longer than a query (the FtM model alone loads in seconds).
+    export_timeout_s: float = Field(60.0, gt=0)
 
     # Network views and embeds: the largest view drawn, and who may frame /embed/ pages
     # (a CSP frame-ancestors source list; "*" since the data is public).
@@ -47,6 +49,9 @@ class Settings(BaseSettings):
     #: Neo4j loads of up to this many records run in one transaction; larger ones commit
     #: batch by batch, stamped with a load id so that a failure can be cleaned up.
     neo4j_tx_rows: int = Field(100_000, ge=1)
+    #: Neo4j aborts a read that runs longer (a transaction timeout sent with each query): the
+    #: web service stops waiting after `query_timeout_s`, this stops the server's work too.
+    neo4j_read_timeout_s: float = Field(60.0, gt=0)
 
     # -- trust and safety ----------------------------------------------------
     #: SHA-256 hex digests of editor API keys (never the keys themselves), comma-separated

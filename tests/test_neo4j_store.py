@@ -14,7 +14,7 @@ from neo4j.exceptions import ConstraintError
 
 from cli.main import main
 from graph import queries
-from graph.errors import StoreUnavailable
+from graph.errors import QueryTimeout, StoreUnavailable
 from graph.memory import MemoryStore
 from graph.neo4j import Neo4jStore
 from graph.settings import get_settings
@@ -159,6 +159,15 @@ def test_a_node_that_changes_kind_moves_to_its_new_label(scratch: Neo4jStore,
         raise
     assert scratch.get_node("ann").kind == "organisation"
     assert [n.id for n in scratch.iter_nodes(kind=moved.kind)] == ["ann"]
+
+
+def test_the_server_stops_a_read_that_runs_past_the_read_timeout(bolt: BoltServer) -> None:
+    if bolt.standin:
+        pytest.skip("ArcadeDB accepts the Bolt transaction timeout but does not enforce it; "
+                    "Neo4j aborts the transaction")
+    store = Neo4jStore.from_settings(bolt.settings_for(neo4j_read_timeout_s=0.05))
+    with pytest.raises(QueryTimeout, match=r"stopped a read after the 0\.05 s limit"):
+        store._read("UNWIND range(1, 200000000) AS x RETURN count(x) AS n")
 
 
 def test_node_ids_are_unique_in_the_database(scratch: Neo4jStore) -> None:

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from api.deps import SettingsDep, StoreDep
 from api.errors import NOT_FOUND
+from api.limits import within_time_limit
 from api.params import OffsetParam, Page, TypesParam, limit_param, type_names
 from graph import queries
 from graph.results import Relation
@@ -39,7 +40,7 @@ class EntityDetail(Node):
                 "entity at the other end and the citations that state it. Use `limit` and "
                 "`offset` to page through the relationships of well-connected entities.",
 )
-def entity(
+async def entity(
     id: EntityIdParam,
     store: StoreDep,
     settings: SettingsDep,
@@ -47,8 +48,8 @@ def entity(
     limit: Annotated[int, limit_param(100, what="relationships")] = 100,
     offset: OffsetParam = 0,
 ) -> EntityDetail:
-    found = queries.relations(store, id, offset=offset, limit=limit, types=type_names(types),
-                              settings=settings)
+    found = await within_time_limit(settings, "entity", lambda: queries.relations(
+        store, id, offset=offset, limit=limit, types=type_names(types), settings=settings))
     page = Page(offset=offset, limit=limit, returned=len(found.items), total=found.total,
                 truncated=found.truncated)
     return EntityDetail(**found.entity.model_dump(), relations=found.items, relations_page=page)

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
+from api.limits import within_time_limit
 from api.security import AudienceDep
 from exporters.formats import FORMATS
 
@@ -18,12 +19,16 @@ ExportName = Literal["csv", "ftm", "graphml", "gexf"]
 
 @router.get("/export", response_class=Response, responses={200: {"content": {
     f.media_type: {} for f in FORMATS.values()}, "description": "the graph as a file"}})
-def export(
+async def export(
     store: StoreDep,
+    settings: SettingsDep,
     audience: AudienceDep,
     format: Annotated[ExportName, Query(description="csv (a zip of nodes.csv and edges.csv), "
                                        "ftm (FollowTheMoney JSON lines), graphml or gexf")],
 ) -> Response:
     fmt = FORMATS[format]
-    return Response(content=fmt.render(store, public=audience.public), media_type=fmt.media_type,
+    content = await within_time_limit(settings, "export",
+                                      lambda: fmt.render(store, public=audience.public),
+                                      limit_s=settings.export_timeout_s)
+    return Response(content=content, media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{fmt.filename}"'})

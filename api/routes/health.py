@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
+from api.limits import within_time_limit
 from graph.results import Stats
 
 router = APIRouter(tags=["health"])
@@ -19,11 +20,11 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health)
-def health(store: StoreDep) -> Health:
-    stats = store.stats()
+async def health(store: StoreDep, settings: SettingsDep) -> Health:
+    stats = await within_time_limit(settings, "health", store.stats)
     return Health(status="ok", backend=store.backend, nodes=stats.nodes, edges=stats.edges)
 
 
 @router.get("/stats", response_model=Stats)
-def stats(store: StoreDep) -> Stats:
-    return store.stats()
+async def stats(store: StoreDep, settings: SettingsDep) -> Stats:
+    return await within_time_limit(settings, "stats", store.stats)

@@ -8,7 +8,7 @@ are public for now, so restricted persons are always redacted.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
@@ -16,9 +16,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from markupsafe import escape
 
 from api.deps import SettingsDep, StoreDep
+from api.limits import within_time_limit
 from api.routes.search import search_index
 from api.views.entity import entity_page_context
-from api.views.network import build_network, script_json
+from api.views.network import NetworkView, build_network, script_json
 from api.views.present import Presenter
 from api.views.render import VENDOR_FILES, ViewState, render
 from api.views.specs import (
@@ -31,7 +32,9 @@ from api.views.specs import (
     path_spec,
     relatives_spec,
 )
-from graph.errors import LimitExceeded, NodeNotFound, RepgraphError
+from api.views.subgraphs import ViewGraph
+from graph.errors import LimitExceeded, NodeNotFound, QueryTimeout, RepgraphError
+from graph.results import Stats
 from graph.settings import Settings
 from graph.store import GraphStore
 from schema.vocabulary import RELATIONS, NodeKind
@@ -53,25 +56,35 @@ def _error_page(exc: Exception) -> HTMLResponse:
                       message=f"There is no public entity with the id “{exc.node_id}”.")
     if isinstance(exc, LimitExceeded | ValueError):
         return render("error.html", 422, title="Cannot show this view", message=str(exc))
+    if isinstance(exc, QueryTimeout):
+        return render("error.html", 503, title="This took too long", message=str(exc))
     return render("error.html", 500, title="Something went wrong",
                   message="The view could not be built. Please try again later.")
 
 
-def _view(request: Request, store: GraphStore, settings: Settings,
-          build: Callable[[], ViewSpec]) -> HTMLResponse:
-    """Build, cap, lay out and render a view, as a full page or an embed."""
-    embed = request.url.path.startswith("/embed/")
+def _network(request: Request, store: GraphStore, settings: Settings,
+             build: Callable[[], ViewSpec]) -> tuple[ViewSpec, ViewGraph, NetworkView]:
+    """Query, cap and lay out a view: the part that may run past the time limit."""
     state = _state(request)
     version, redactor = state.refresh(store)
-    try:
-        spec = build()
-    except (RepgraphError, ValueError) as exc:
-        return _error_page(exc)
+    spec = build()
     graph = spec.graph.capped(settings.view_max_nodes, settings.view_max_edges)
     positions = state.layouts.get(
         (version, spec.path, settings.view_max_nodes, settings.view_max_edges),
         [n.id for n in graph.nodes], [(e.source, e.target) for e in graph.edges])
-    view = build_network(graph, positions, Presenter(store, redactor), centre=spec.centre)
+    return spec, graph, build_network(graph, positions, Presenter(store, redactor),
+                                      centre=spec.centre)
+
+
+async def _view(request: Request, store: GraphStore, settings: Settings,
+                build: Callable[[], ViewSpec]) -> HTMLResponse:
+    """Build, cap, lay out and render a view, as a full page or an embed."""
+    embed = request.url.path.startswith("/embed/")
+    try:
+        spec, graph, view = await within_time_limit(
+            settings, "view", lambda: _network(request, store, settings, build))
+    except (RepgraphError, ValueError) as exc:
+        return _error_page(exc)
     base = str(request.base_url).rstrip("/")
     embed_url = f"{base}/embed{spec.path}"
     snippet = (f'<iframe src="{escape(embed_url)}" title="{escape(spec.title)}" width="100%" '
@@ -83,18 +96,27 @@ def _view(request: Request, store: GraphStore, settings: Settings,
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep) -> HTMLResponse:
-    _, redactor = _state(request).refresh(store)
-    cases = sorted(((n.id, redactor.name(n)) for n in store.iter_nodes(NodeKind.CASE)
-                    if redactor.linkable(n)), key=lambda c: c[1])
-    return render("home.html", cases=cases, stats=store.stats())
+async def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    def cases_and_stats() -> tuple[list[tuple[str, str]], Stats]:
+        _, redactor = _state(request).refresh(store)
+        cases = sorted(((n.id, redactor.name(n)) for n in store.iter_nodes(NodeKind.CASE)
+                        if redactor.linkable(n)), key=lambda c: c[1])
+        return cases, store.stats()
+    try:
+        cases, stats = await within_time_limit(settings, "home page", cases_and_stats)
+    except RepgraphError as exc:
+        return _error_page(exc)
+    return render("home.html", cases=cases, stats=stats)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(request: Request, store: StoreDep, entity_id: str) -> HTMLResponse:
-    _, redactor = _state(request).refresh(store)
+async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
+                      entity_id: str) -> HTMLResponse:
+    def context_of() -> dict[str, Any]:
+        _, redactor = _state(request).refresh(store)
+        return entity_page_context(store, redactor, entity_id)
     try:
-        context = entity_page_context(store, redactor, entity_id)
+        context = await within_time_limit(settings, "entity page", context_of)
     except RepgraphError as exc:
         return _error_page(exc)
     return render("entity.html", **context)
@@ -102,21 +124,26 @@ def entity_page(request: Request, store: StoreDep, entity_id: str) -> HTMLRespon
 
 @router.get("/viz/entity/{entity_id}", response_class=HTMLResponse)
 @router.get("/embed/entity/{entity_id}", response_class=HTMLResponse)
-def entity_network(request: Request, store: StoreDep, settings: SettingsDep, entity_id: str,
-                   depth: Annotated[int, Query(ge=1)] = 1, types: ListParam = []) -> HTMLResponse:  # noqa: B006
+async def entity_network(request: Request, store: StoreDep, settings: SettingsDep,
+                         entity_id: str, depth: Annotated[int, Query(ge=1)] = 1,
+                         types: ListParam = []) -> HTMLResponse:  # noqa: B006
     def build() -> ViewSpec:
         _, redactor = _state(request).refresh(store)
         return entity_spec(store, redactor, settings, entity_id, depth, parse_types(types))
-    return _view(request, store, settings, build)
+    return await _view(request, store, settings, build)
 
 
 @router.get("/viz/path", response_class=HTMLResponse)
 @router.get("/embed/path", response_class=HTMLResponse)
-def path_network(request: Request, store: StoreDep, settings: SettingsDep,
-                 source: Annotated[str, Query(min_length=1, max_length=200)],
-                 target: Annotated[str, Query(min_length=1, max_length=200)],
-                 mode: Literal["shortest", "all"] = "shortest") -> Response:
-    resolved = [_resolve(request, store, ref) for ref in (source, target)]
+async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
+                       source: Annotated[str, Query(min_length=1, max_length=200)],
+                       target: Annotated[str, Query(min_length=1, max_length=200)],
+                       mode: Literal["shortest", "all"] = "shortest") -> Response:
+    try:
+        resolved = await within_time_limit(settings, "view", lambda: [
+            _resolve(request, store, ref) for ref in (source, target)])
+    except RepgraphError as exc:
+        return _error_page(exc)
     if resolved != [source, target]:
         # Names typed into the form become ids, so the URL that is shared is the stable one.
         query = urlencode({"source": resolved[0], "target": resolved[1], "mode": mode})
@@ -125,7 +152,7 @@ def path_network(request: Request, store: StoreDep, settings: SettingsDep,
     def build() -> ViewSpec:
         _, redactor = _state(request).refresh(store)
         return path_spec(store, redactor, source, target, mode)
-    return _view(request, store, settings, build)
+    return await _view(request, store, settings, build)
 
 
 def _resolve(request: Request, store: GraphStore, ref: str) -> str:
@@ -141,25 +168,26 @@ def _resolve(request: Request, store: GraphStore, ref: str) -> str:
 
 @router.get("/viz/relatives", response_class=HTMLResponse)
 @router.get("/embed/relatives", response_class=HTMLResponse)
-def relatives_network(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    return _view(request, store, settings, lambda: relatives_spec(store))
+async def relatives_network(request: Request, store: StoreDep,
+                            settings: SettingsDep) -> HTMLResponse:
+    return await _view(request, store, settings, lambda: relatives_spec(store))
 
 
 @router.get("/viz/case/{case_id}", response_class=HTMLResponse)
 @router.get("/embed/case/{case_id}", response_class=HTMLResponse)
-def case_network(request: Request, store: StoreDep, settings: SettingsDep,
-                 case_id: str) -> HTMLResponse:
+async def case_network(request: Request, store: StoreDep, settings: SettingsDep,
+                       case_id: str) -> HTMLResponse:
     def build() -> ViewSpec:
         _, redactor = _state(request).refresh(store)
         return case_spec(store, redactor, case_id)
-    return _view(request, store, settings, build)
+    return await _view(request, store, settings, build)
 
 
 @router.get("/viz/graph", response_class=HTMLResponse)
 @router.get("/embed/graph", response_class=HTMLResponse)
-def whole_network(request: Request, store: StoreDep, settings: SettingsDep,
-                  kinds: ListParam = []) -> HTMLResponse:  # noqa: B006
-    return _view(request, store, settings, lambda: graph_spec(store, parse_kinds(kinds)))
+async def whole_network(request: Request, store: StoreDep, settings: SettingsDep,
+                        kinds: ListParam = []) -> HTMLResponse:  # noqa: B006
+    return await _view(request, store, settings, lambda: graph_spec(store, parse_kinds(kinds)))
 
 
 @router.get("/vendor/{name}")

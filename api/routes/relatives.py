@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.errors import NOT_FOUND
+from api.limits import within_time_limit
 from api.params import OffsetParam, Page, limit_param, page_of
 from graph import queries
 from graph.results import RelativeTargeting
@@ -34,8 +35,9 @@ class Relatives(BaseModel):
                 "case in the graph. Relatives are private persons: their records are marked "
                 "`restricted`.",
 )
-def relatives(
+async def relatives(
     store: StoreDep,
+    settings: SettingsDep,
     target: Annotated[str | None, Query(max_length=200, description=(
         "Entity id of the person the pressure was aimed at."), examples=["bota-jardemalie"])] = None,
     relative: Annotated[str | None, Query(max_length=200, description=(
@@ -43,6 +45,7 @@ def relatives(
     limit: Annotated[int, limit_param(100)] = 100,
     offset: OffsetParam = 0,
 ) -> Relatives:
-    found = queries.targeted_through_relatives(store, target=target, relative=relative)
+    found = await within_time_limit(settings, "relatives", lambda: queries.targeted_through_relatives(
+        store, target=target, relative=relative))
     items, page = page_of(found, offset, limit)
     return Relatives(items=items, page=page)

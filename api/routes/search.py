@@ -8,7 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
+from api.limits import within_time_limit
 from api.middleware import redactors
 from api.security import AudienceDep
 from graph.search import SearchIndex
@@ -66,15 +67,17 @@ def search_index(request: Request, store: GraphStore, public: bool) -> SearchInd
 
 
 @router.get("/search", response_model=SearchResults)
-def search(
+async def search(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
     audience: AudienceDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="name or part of a name")],
     kind: Annotated[NodeKind | None, Query(description="only entities of this kind")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchResults:
-    hits = search_index(request, store, audience.public).search(q, kind=kind, limit=limit)
+    hits = await within_time_limit(settings, "search", lambda: search_index(
+        request, store, audience.public).search(q, kind=kind, limit=limit))
     return SearchResults(items=[
         SearchItem(id=h.node.id, kind=h.node.kind, name=h.node.name, aliases=h.node.aliases,
                    score=h.score) for h in hits])

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.errors import NOT_FOUND
+from api.limits import within_time_limit
 from api.params import OffsetParam, Page, limit_param, page_of
 from api.routes.entities import EntityIdParam
 from graph import queries
@@ -31,12 +32,14 @@ class Timeline(BaseModel):
     description="Every relationship of the entity that the source dates (arrests, sentences, "
                 "listings, decisions), oldest first, with its citations.",
 )
-def timeline(
+async def timeline(
     id: EntityIdParam,
     store: StoreDep,
+    settings: SettingsDep,
     limit: Annotated[int, limit_param(100, what="entries")] = 100,
     offset: OffsetParam = 0,
 ) -> Timeline:
-    entries = queries.timeline(store, id)
+    entity, entries = await within_time_limit(
+        settings, "timeline", lambda: (store.get_node(id), queries.timeline(store, id)))
     page_entries, page = page_of(entries, offset, limit)
-    return Timeline(entity=NodeRef.of(store.get_node(id)), entries=page_entries, page=page)
+    return Timeline(entity=NodeRef.of(entity), entries=page_entries, page=page)
