@@ -21,6 +21,7 @@ from api.routes.search import search_index
 from api.views.entity import entity_page_context
 from api.views.network import NetworkView, build_network, script_json
 from api.views.present import Presenter
+from api.views.redact import Redactor
 from api.views.render import VENDOR_FILES, ViewState, render
 from api.views.specs import (
     ViewSpec,
@@ -63,11 +64,11 @@ def _error_page(exc: Exception) -> HTMLResponse:
 
 
 def _network(request: Request, store: GraphStore, settings: Settings,
-             build: Callable[[], ViewSpec]) -> tuple[ViewSpec, ViewGraph, NetworkView]:
+             build: Callable[[Redactor], ViewSpec]) -> tuple[ViewSpec, ViewGraph, NetworkView]:
     """Query, cap and lay out a view: the part that may run past the time limit."""
     state = _state(request)
     version, redactor = state.refresh(store)
-    spec = build()
+    spec = build(redactor)
     graph = spec.graph.capped(settings.view_max_nodes, settings.view_max_edges)
     positions = state.layouts.get(
         (version, spec.path, settings.view_max_nodes, settings.view_max_edges),
@@ -77,7 +78,7 @@ def _network(request: Request, store: GraphStore, settings: Settings,
 
 
 async def _view(request: Request, store: GraphStore, settings: Settings,
-                build: Callable[[], ViewSpec]) -> HTMLResponse:
+                build: Callable[[Redactor], ViewSpec]) -> HTMLResponse:
     """Build, cap, lay out and render a view, as a full page or an embed."""
     embed = request.url.path.startswith("/embed/")
     try:
@@ -127,10 +128,8 @@ async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
 async def entity_network(request: Request, store: StoreDep, settings: SettingsDep,
                          entity_id: str, depth: Annotated[int, Query(ge=1)] = 1,
                          types: ListParam = []) -> HTMLResponse:  # noqa: B006
-    def build() -> ViewSpec:
-        _, redactor = _state(request).refresh(store)
-        return entity_spec(store, redactor, settings, entity_id, depth, parse_types(types))
-    return await _view(request, store, settings, build)
+    return await _view(request, store, settings, lambda redactor: entity_spec(
+        store, redactor, settings, entity_id, depth, parse_types(types)))
 
 
 @router.get("/viz/path", response_class=HTMLResponse)
@@ -149,10 +148,8 @@ async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
         query = urlencode({"source": resolved[0], "target": resolved[1], "mode": mode})
         return RedirectResponse(f"{request.url.path}?{query}", 303)
 
-    def build() -> ViewSpec:
-        _, redactor = _state(request).refresh(store)
-        return path_spec(store, redactor, source, target, mode)
-    return await _view(request, store, settings, build)
+    return await _view(request, store, settings,
+                       lambda redactor: path_spec(store, redactor, source, target, mode))
 
 
 def _resolve(request: Request, store: GraphStore, ref: str) -> str:
@@ -170,24 +167,22 @@ def _resolve(request: Request, store: GraphStore, ref: str) -> str:
 @router.get("/embed/relatives", response_class=HTMLResponse)
 async def relatives_network(request: Request, store: StoreDep,
                             settings: SettingsDep) -> HTMLResponse:
-    return await _view(request, store, settings, lambda: relatives_spec(store))
+    return await _view(request, store, settings, lambda _: relatives_spec(store))
 
 
 @router.get("/viz/case/{case_id}", response_class=HTMLResponse)
 @router.get("/embed/case/{case_id}", response_class=HTMLResponse)
 async def case_network(request: Request, store: StoreDep, settings: SettingsDep,
                        case_id: str) -> HTMLResponse:
-    def build() -> ViewSpec:
-        _, redactor = _state(request).refresh(store)
-        return case_spec(store, redactor, case_id)
-    return await _view(request, store, settings, build)
+    return await _view(request, store, settings,
+                       lambda redactor: case_spec(store, redactor, case_id))
 
 
 @router.get("/viz/graph", response_class=HTMLResponse)
 @router.get("/embed/graph", response_class=HTMLResponse)
 async def whole_network(request: Request, store: StoreDep, settings: SettingsDep,
                         kinds: ListParam = []) -> HTMLResponse:  # noqa: B006
-    return await _view(request, store, settings, lambda: graph_spec(store, parse_kinds(kinds)))
+    return await _view(request, store, settings, lambda _: graph_spec(store, parse_kinds(kinds)))
 
 
 @router.get("/vendor/{name}")
