@@ -162,6 +162,13 @@ def merge_edges(type_: str) -> str:
     )
 
 
+#: A batch's relationship ends, by the element ids the same transaction read or wrote.
+_ENDS_BY_ELEMENT = (
+    "UNWIND $rows AS row MATCH (s:Entity) WHERE elementId(s) = row.source "
+    "MATCH (t:Entity) WHERE elementId(t) = row.target "
+)
+
+
 def merge_edges_between(type_: str) -> str:
     """`merge_edges` with endpoints given by element id, valid within one transaction.
 
@@ -170,11 +177,7 @@ def merge_edges_between(type_: str) -> str:
     seek by element id spares the two index lookups per row that otherwise
     bound a load's speed.
     """
-    return (
-        "UNWIND $rows AS row MATCH (s:Entity) WHERE elementId(s) = row.source "
-        "MATCH (t:Entity) WHERE elementId(t) = row.target "
-        f"MERGE (s)-[r:{escape(type_)} {{id: row.id}}]->(t) SET r = row.props"
-    )
+    return f"{_ENDS_BY_ELEMENT}MERGE (s)-[r:{escape(type_)} {{id: row.id}}]->(t) SET r = row.props"
 
 
 def create_edges_between(type_: str) -> str:
@@ -186,11 +189,7 @@ def create_edges_between(type_: str) -> str:
     must first look at the relationships of its start node, which makes it the
     slowest step of a load on the stand-in.
     """
-    return (
-        "UNWIND $rows AS row MATCH (s:Entity) WHERE elementId(s) = row.source "
-        "MATCH (t:Entity) WHERE elementId(t) = row.target "
-        f"CREATE (s)-[r:{escape(type_)}]->(t) SET r = row.props"
-    )
+    return f"{_ENDS_BY_ELEMENT}CREATE (s)-[r:{escape(type_)}]->(t) SET r = row.props"
 
 
 DELETE_NODES = "UNWIND $ids AS id MATCH (n:Entity {id: id}) DETACH DELETE n"
