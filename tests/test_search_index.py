@@ -17,6 +17,7 @@ from graph.search import SearchIndex, fold
 from graph.store import GraphStore
 from schema.models import Node
 from schema.vocabulary import NodeKind
+from tests.test_search import NAME_QUERIES
 
 #: Latin to Cyrillic for the letters of synthetic names, longest first ('zh' before 'z').
 _CYRILLIC = [("zh", "ж"), ("kh", "х"), ("sh", "ш"), ("ya", "я"), ("yu", "ю"), ("a", "а"),
@@ -115,15 +116,7 @@ def test_word_index_puts_a_misspelt_name_first_where_the_scan_does(
     assert agreed >= 40  # the sample really exercised misspellings the scan gets right
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("marat zhylanbayev", "marat-zhylanbayev"),
-    ("Жыланбаев", "marat-zhylanbayev"),
-    ("Марат Жыланбаев", "marat-zhylanbayev"),
-    ("Barylk Mendygazyev", "barlyk-mendygazyev"),
-    ("Barylk", "barlyk-mendygazyev"),
-    ("jardemali", "bota-jardemalie"),
-    ("Koshe Partiyasi", "koshe-partiyasy"),
-])
+@pytest.mark.parametrize(("query", "expected"), NAME_QUERIES)
 def test_real_names_are_found_among_thousands_through_the_word_index(
         scan: SearchIndex, indexed: SearchIndex, query: str, expected: str) -> None:
     assert hits(indexed, query)[0] == hits(scan, query)[0]
