@@ -1,4 +1,9 @@
-"""Dependencies injected into routes, as `Annotated` aliases."""
+"""Dependencies injected into routes, as `Annotated` aliases.
+
+They are `async def` although they never await: FastAPI runs a plain `def`
+dependency in its thread pool, and that hand-off per dependency per request cost
+more than the lookup itself.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,12 @@ from graph.settings import Settings
 from graph.store import GraphStore
 
 
-def _store(request: Request) -> GraphStore:
+async def _store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

@@ -40,8 +40,8 @@ class TokenBuckets:
             return (1.0 - tokens) / self.rate
 
 
-def rate_limit(request: Request) -> None:
-    """Dependency for expensive routes."""
+async def rate_limit(request: Request) -> None:
+    """Dependency for expensive routes (async: it runs on the event loop, not in a thread)."""
     buckets: TokenBuckets = request.app.state.rate_limits
     audience: Audience | None = getattr(request.state, "audience", None)
     client = audience.who if audience is not None and audience.editor else (

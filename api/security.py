@@ -58,13 +58,14 @@ def authenticate(key: str | None, digests: list[str]) -> Audience | None:
     return Audience(editor=True, who="editor:" + presented[:12]) if matched else None
 
 
-def _audience(request: Request) -> Audience:
+async def _audience(request: Request) -> Audience:
+    # async: see api/deps.py (no thread-pool hand-off for a lookup)
     audience: Audience = getattr(request.state, "audience", PUBLIC)
     return audience
 
 
-def _editor(request: Request) -> Audience:
-    audience = _audience(request)
+async def _editor(request: Request) -> Audience:
+    audience = await _audience(request)
     if not audience.editor:
         raise HTTPException(status_code=401, detail="an editor API key is required "
                             "(X-API-Key header or Authorization: Bearer)",
