@@ -235,13 +235,22 @@ def _trie_regex(node: dict[str, Any]) -> str:
 
 
 def _variants(label: str) -> set[str]:
-    """The label as it may appear in output: raw, HTML-escaped, JSON-escaped (with and
-    without non-ASCII escapes, and as a script element's JSON escapes it), CSV-quoted."""
+    """The label as it may appear in output: raw, JSON-escaped (with and without non-ASCII
+    escapes, and as a script element's JSON escapes it), each of those HTML-escaped or
+    XML-attribute-escaped, and all of them CSV-quoted."""
     if not label:
         return set()
     json_forms = {json.dumps(label, ensure_ascii=escape_ascii)[1:-1] for escape_ascii in (False, True)}
     script_safe = {f.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
                    .replace("'", "\\u0027") for f in json_forms}
-    forms = {label, html.escape(label), html.escape(label, quote=False), *json_forms,
-             *script_safe}
+    plain = {label, *json_forms, *script_safe}
+    forms = plain | {escaped for f in plain
+                     for escaped in (html.escape(f), html.escape(f, quote=False), _xml_attribute(f))}
     return forms | {f.replace('"', '""') for f in forms}  # as a CSV cell quotes them
+
+
+def _xml_attribute(text: str) -> str:
+    """The text as ElementTree writes an attribute value (GEXF, GraphML): double quotes
+    and white space escaped, single quotes not."""
+    return (html.escape(text, quote=False).replace('"', "&quot;").replace("\n", "&#10;")
+            .replace("\r", "&#13;").replace("\t", "&#09;"))

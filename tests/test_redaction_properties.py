@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -269,3 +270,22 @@ def test_a_quoted_cyrillic_name_is_scrubbed_from_json_lines() -> None:
                 sensitivity=Sensitivity.RESTRICTED)
     line = '{"name": ["ержан \\"қал\\" нұр"]}'
     assert "ержан" not in Redactor([node], SECRET).text(line)
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_a_quoted_name_is_scrubbed_from_xml_attributes(fmt: str, tmp_path: Path) -> None:
+    """XML attributes escape double quotes but not single ones: a form the variants lacked,
+    so a public person's description quoting a restricted name went out in GEXF."""
+    cite = [Citation(source=SOURCE, paragraph="1.1")]
+    nodes = [Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
+             Node(id="ali-bek", kind=NodeKind.PERSON, name="Ali Bek", citations=cite,
+                  description='Met Ali O\'Bek "Bek" <&> at home'),
+             Node(id="ali-o-bek", kind=NodeKind.PERSON, name='Ali O\'Bek "Bek" <&>',
+                  sensitivity=Sensitivity.RESTRICTED, citations=cite)]
+    store = MemoryStore()
+    store.write(nodes, [])
+    app = create_app(app_settings(tmp_path, redaction_secret=SECRET), store=store)
+    with TestClient(app) as client:
+        body = client.get("/api/export", params={"format": fmt}).text
+    assert "Met a restricted person at home" in body
+    assert not Secrets.of(nodes).leaks(body)
