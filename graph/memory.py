@@ -26,6 +26,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
+from graph.deadline import checkpoint
 from graph.errors import StoreUnavailable
 from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
@@ -77,6 +78,7 @@ class MemoryStore(GraphStore):
     """Records in dicts by id and structure in networkx, as one immutable `Content`."""
 
     backend = "memory"
+    checks_deadlines = True  # every read passes through `_sync`, a checkpoint
 
     def __init__(self, data_dir: Path | str | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
@@ -112,6 +114,7 @@ class MemoryStore(GraphStore):
 
     def _sync(self) -> Content:
         """The current content, reloaded first if another process replaced the snapshot."""
+        checkpoint()
         path = self.snapshot_path
         if path is None or self._stat() == self._stamp:
             return self._content

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
+from graph.deadline import checkpoint
+
 Adjacency = Mapping[str, Mapping[str, object]]
 Allowed = Callable[[str, str], bool]
 
@@ -19,6 +21,7 @@ def _expand(adj: Adjacency, frontier: list[str], seen: dict[str, str | None],
     """One level further from `frontier`; stops at the first node the other side has seen."""
     nxt: list[str] = []
     for u in frontier:
+        checkpoint()
         for v in adj[u]:
             if v in seen or (allowed is not None and not allowed(u, v)):
                 continue
@@ -77,6 +80,7 @@ def all_shortest(adj: Adjacency, source: str, target: str, max_hops: int,
         level += 1
         nxt: list[str] = []
         for u in frontier:
+            checkpoint()
             for v in adj[u]:
                 if allowed is not None and not allowed(u, v):
                     continue

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_page: int = Field(500, ge=1)
     max_paths: int = Field(100, ge=1)
     query_timeout_s: float = Field(5.0, gt=0)
+    #: On the embedded store a query first runs on the event loop; one still running after
+    #: this long moves to a worker thread, so that it does not hold up other requests.
+    inline_query_s: float = Field(0.025, gt=0)
     #: Whole-graph downloads take longer than a query (the FtM model alone loads in seconds).
     export_timeout_s: float = Field(60.0, gt=0)
 

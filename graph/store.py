@@ -112,6 +112,9 @@ class GraphStore(ABC):
     """What every backend provides. Writes are all-or-nothing."""
 
     backend: str = "abstract"
+    #: True when reads run in this process and call `graph.deadline.checkpoint()` often
+    #: enough that a query can be stopped at its deadline without a worker thread
+    checks_deadlines: bool = False
 
     # -- writing -------------------------------------------------------------
     @abstractmethod

@@ -41,7 +41,7 @@ async def case_links(
     limit: Annotated[int, limit_param(100, what="linked cases")] = 100,
     offset: OffsetParam = 0,
 ) -> CaseLinks:
-    found = await within_time_limit(settings, "case links",
+    found = await within_time_limit(store, settings, "case links",
                                     lambda: queries.case_links(store, id))
     links, page = page_of(found, offset, limit)
     return CaseLinks(case=NodeRef.of(store.get_node(id)), links=links, page=page)

@@ -48,7 +48,7 @@ async def entity(
     limit: Annotated[int, limit_param(100, what="relationships")] = 100,
     offset: OffsetParam = 0,
 ) -> EntityDetail:
-    found = await within_time_limit(settings, "entity", lambda: queries.relations(
+    found = await within_time_limit(store, settings, "entity", lambda: queries.relations(
         store, id, offset=offset, limit=limit, types=type_names(types), settings=settings))
     page = Page(offset=offset, limit=limit, returned=len(found.items), total=found.total,
                 truncated=found.truncated)

@@ -27,8 +27,8 @@ async def export(
                                        "ftm (FollowTheMoney JSON lines), graphml or gexf")],
 ) -> Response:
     fmt = FORMATS[format]
-    content = await within_time_limit(settings, "export",
+    content = await within_time_limit(store, settings, "export",
                                       lambda: fmt.render(store, public=audience.public),
-                                      limit_s=settings.export_timeout_s)
+                                      limit_s=settings.export_timeout_s, inline=False)
     return Response(content=content, media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{fmt.filename}"'})

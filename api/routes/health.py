@@ -21,10 +21,10 @@ class Health(BaseModel):
 
 @router.get("/health", response_model=Health)
 async def health(store: StoreDep, settings: SettingsDep) -> Health:
-    stats = await within_time_limit(settings, "health", store.stats)
+    stats = await within_time_limit(store, settings, "health", store.stats)
     return Health(status="ok", backend=store.backend, nodes=stats.nodes, edges=stats.edges)
 
 
 @router.get("/stats", response_model=Stats)
 async def stats(store: StoreDep, settings: SettingsDep) -> Stats:
-    return await within_time_limit(settings, "stats", store.stats)
+    return await within_time_limit(store, settings, "stats", store.stats)

@@ -46,7 +46,7 @@ async def neighbourhood(
     offset: OffsetParam = 0,
     types: TypesParam = None,
 ) -> NeighbourhoodPage:
-    found = await within_time_limit(settings, "neighbourhood", lambda: queries.neighbourhood(
+    found = await within_time_limit(store, settings, "neighbourhood", lambda: queries.neighbourhood(
         store, id, depth=depth, limit=limit, offset=offset, types=type_names(types),
         settings=settings))
     return NeighbourhoodPage(**dict(found), limit=limit)

@@ -83,7 +83,8 @@ async def _view(request: Request, store: GraphStore, settings: Settings,
     embed = request.url.path.startswith("/embed/")
     try:
         spec, graph, view = await within_time_limit(
-            settings, "view", lambda: _network(request, store, settings, build))
+            store, settings, "view", lambda: _network(request, store, settings, build),
+            inline=False)  # layout and drawing take long between checkpoints
     except (RepgraphError, ValueError) as exc:
         return _error_page(exc)
     base = str(request.base_url).rstrip("/")
@@ -104,7 +105,7 @@ async def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTML
                         if redactor.linkable(n)), key=lambda c: c[1])
         return cases, store.stats()
     try:
-        cases, stats = await within_time_limit(settings, "home page", cases_and_stats)
+        cases, stats = await within_time_limit(store, settings, "home page", cases_and_stats)
     except RepgraphError as exc:
         return _error_page(exc)
     return render("home.html", cases=cases, stats=stats)
@@ -117,7 +118,7 @@ async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
         _, redactor = _state(request).refresh(store)
         return entity_page_context(store, redactor, entity_id)
     try:
-        context = await within_time_limit(settings, "entity page", context_of)
+        context = await within_time_limit(store, settings, "entity page", context_of)
     except RepgraphError as exc:
         return _error_page(exc)
     return render("entity.html", **context)
@@ -139,7 +140,7 @@ async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
                        target: Annotated[str, Query(min_length=1, max_length=200)],
                        mode: Literal["shortest", "all"] = "shortest") -> Response:
     try:
-        resolved = await within_time_limit(settings, "view", lambda: [
+        resolved = await within_time_limit(store, settings, "view", lambda: [
             _resolve(request, store, ref) for ref in (source, target)])
     except RepgraphError as exc:
         return _error_page(exc)

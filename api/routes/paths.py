@@ -65,7 +65,7 @@ async def paths(
         "At most this many paths (also capped by `REPGRAPH_MAX_PATHS`)."))] = 10,
 ) -> Paths:
     hops = settings.default_max_hops if max_hops is None else max_hops
-    found = await within_time_limit(settings, "paths", lambda: queries.paths(
+    found = await within_time_limit(store, settings, "paths", lambda: queries.paths(
         store, source, target, max_hops=hops, mode=mode.value, types=type_names(types),
         avoid=avoid or (), limit=limit, settings=settings))
     capped = mode is PathMode.ALL and len(found) >= min(limit, settings.max_paths)

@@ -45,7 +45,7 @@ async def relatives(
     limit: Annotated[int, limit_param(100)] = 100,
     offset: OffsetParam = 0,
 ) -> Relatives:
-    found = await within_time_limit(settings, "relatives", lambda: queries.targeted_through_relatives(
+    found = await within_time_limit(store, settings, "relatives", lambda: queries.targeted_through_relatives(
         store, target=target, relative=relative))
     items, page = page_of(found, offset, limit)
     return Relatives(items=items, page=page)

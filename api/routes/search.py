@@ -76,7 +76,7 @@ async def search(
     kind: Annotated[NodeKind | None, Query(description="only entities of this kind")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> SearchResults:
-    hits = await within_time_limit(settings, "search", lambda: search_index(
+    hits = await within_time_limit(store, settings, "search", lambda: search_index(
         request, store, audience.public).search(q, kind=kind, limit=limit))
     return SearchResults(items=[
         SearchItem(id=h.node.id, kind=h.node.kind, name=h.node.name, aliases=h.node.aliases,

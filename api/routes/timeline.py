@@ -40,6 +40,6 @@ async def timeline(
     offset: OffsetParam = 0,
 ) -> Timeline:
     entity, entries = await within_time_limit(
-        settings, "timeline", lambda: (store.get_node(id), queries.timeline(store, id)))
+        store, settings, "timeline", lambda: (store.get_node(id), queries.timeline(store, id)))
     page_entries, page = page_of(entries, offset, limit)
     return Timeline(entity=NodeRef.of(entity), entries=page_entries, page=page)
