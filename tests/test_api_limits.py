@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import anyio.to_thread
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -163,3 +165,26 @@ def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, rou
     store = slow_client.app.state.store  # type: ignore[attr-defined]
     took = time.perf_counter() - started
     assert took < (SlowStore.delay * 2 if store.checks_deadlines else SlowStore.delay), took
+
+
+
+def test_api_reads_on_the_embedded_store_never_wait_for_a_thread(
+        dataset_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hand-off to a worker thread for a plain `def` dependency (FastAPI runs those in
+    its thread pool) nor for a quick query: each cost more than the lookups themselves."""
+    store = MemoryStore(tmp_path)
+    native.load([dataset_dir], store)
+    settings = Settings(data_dir=tmp_path, inline_query_s=60)  # no query moves, however slow
+    handed_off: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def recording(func: Callable[..., object], *args: object, **kwargs: Any) -> object:
+        handed_off.append(getattr(func, "__qualname__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    with TestClient(create_app(settings, store=store)) as client:
+        monkeypatch.setattr(anyio.to_thread, "run_sync", recording)
+        for route, url in READS.items():
+            if route.startswith("/api/") and route != "/api/export":  # exports go to a worker
+                assert client.get(url).status_code == 200, url
+    assert handed_off == []

@@ -12,6 +12,7 @@ from api.deps import SettingsDep, StoreDep
 from api.limits import within_time_limit
 from api.middleware import redactors
 from api.security import AudienceDep
+from graph.deadline import checkpoint
 from graph.search import SearchIndex
 from graph.store import GraphStore
 from schema.vocabulary import NodeKind
@@ -56,6 +57,7 @@ def search_index(request: Request, store: GraphStore, public: bool) -> SearchInd
         if built is not None and built[0] == version:
             return built[1]
         nodes = list(store.iter_nodes())
+        checkpoint()  # on a large graph, build the index in a worker, not on the event loop
         if public:
             redactor = redactors(request.app.state).get()
             nodes = [n.model_copy(update={"name": redactor.text(n.name),
