@@ -32,6 +32,10 @@ PSEUDONYM_PREFIX = "restricted-"
 #: a character that, standing right before an id or a distinctive word, means it is not one
 _ID_CHAR = re.compile(r"[a-z0-9.-]")
 _WORD_CHAR = re.compile(r"\w")
+#: ...unless it ends a JSON escape of white space or a control character: the JSON text
+#: Notes:\nYerimbetov (an escaped line break) holds the word "Yerimbetov"
+_AFTER_ESCAPE = r"(?<=\\[nrtbf])|(?<=\\u00[01][0-9a-fA-F])"
+_ESCAPE_ENDS = re.compile(r"(?:\\[nrtbf]|\\u00[01][0-9a-fA-F])\Z")
 #: fields of a node-shaped object that may identify a person
 _IDENTIFYING: dict[str, Any] = {"aliases": [], "description": None, "roles": [], "status": [],
                 "properties": {}, "matched": None}
@@ -90,10 +94,11 @@ class Redactor:
         self.pseudonyms = {i: self.pseudonym(i) for i in (*self.restricted_ids, *masked)}
         self.real_ids = {p: i for i, p in self.pseudonyms.items()}
         self._names = _alternation(names, re.IGNORECASE)
-        self._words = _alternation(words, re.IGNORECASE, r"\b(?:{})\b")
+        self._words = _alternation(words, re.IGNORECASE, r"(?:(?<!\w)|" + _AFTER_ESCAPE + r")(?:{})\b")
         # ids are replaced only as whole slugs, so that a public id that merely starts
         # with a restricted one ("case-x-appeal" and "case-x") stays intact
-        self._ids = _alternation(set(self.pseudonyms), 0, r"(?<![a-z0-9.-])(?:{})(?![a-z0-9-])")
+        self._ids = _alternation(set(self.pseudonyms), 0,
+                                 r"(?:(?<![a-z0-9.-])|" + _AFTER_ESCAPE + r")(?:{})(?![a-z0-9-])")
         # for `needs`: the same terms without the leading look-behind and, for names and
         # words, folded to lower case (see `needs`)
         self._ids_ahead = _alternation(set(self.pseudonyms), 0, r"(?:{})(?![a-z0-9-])")
@@ -185,13 +190,15 @@ def fold_word(word: str) -> str:
 
 def _found(pattern: re.Pattern[str] | None, text: str, not_after: re.Pattern[str]) -> bool:
     """Whether `pattern` matches `text` at a position whose preceding character (if any)
-    `not_after` does not match: a look-behind, checked for each match in turn."""
+    `not_after` does not match, or that follows a JSON escape: a look-behind, checked for
+    each match in turn."""
     if pattern is None:
         return False
     match = pattern.search(text)
     while match is not None:
         start = match.start()
-        if start == 0 or not not_after.match(text, start - 1):
+        if (start == 0 or not not_after.match(text, start - 1)
+                or _ESCAPE_ENDS.search(text, max(0, start - 6), start)):
             return True
         match = pattern.search(text, start + 1)
     return False

@@ -74,7 +74,7 @@ def test_lower_casing_a_text_without_rare_characters_is_folding_it_character_by_
 NAME_PARTS = ("Ali", "İlyas", "Strauß", "ſerik", "Iskander", "Жан", "Қал", "ОДОΣ", "ıdırıs",
               "Yerimbetov", "ᲀера", "Émile", "o'Neil")
 AROUND = ("", " ", "x", "_", "-", ".", "1", '"', "\\u", "<", "a restricted person", "İ", "ſ",
-          "Σ", "ΣΑ")
+          "Σ", "ΣΑ", "\\n", "\\\\n", "\\t", "\\u001F", "\\u0020")
 
 
 @st.composite

@@ -289,3 +289,23 @@ def test_a_quoted_name_is_scrubbed_from_xml_attributes(fmt: str, tmp_path: Path)
         body = client.get("/api/export", params={"format": fmt}).text
     assert "Met a restricted person at home" in body
     assert not Secrets.of(nodes).leaks(body)
+
+
+@pytest.mark.parametrize("url", ["/api/entities/org-a", "/api/export?format=ftm"])
+def test_a_distinctive_word_after_an_escaped_line_break_is_scrubbed(url: str,
+                                                                    tmp_path: Path) -> None:
+    """In JSON text the letter of an escape ("\\n", "\\t") stands before the word, so
+    "no word character before it" failed and the surname went out unredacted."""
+    cite = [Citation(source=SOURCE, paragraph="1.1")]
+    nodes = [Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
+             Node(id="org-a", kind=NodeKind.ORGANISATION, name="Some Movement", citations=cite,
+                  description="Notes:\nYerimbetov was detained;\tYerimbetov\rYerimbetov"),
+             Node(id="iskander-yerimbetov", kind=NodeKind.PERSON, name="Iskander Yerimbetov",
+                  sensitivity=Sensitivity.RESTRICTED, citations=cite)]
+    store = MemoryStore()
+    store.write(nodes, [])
+    app = create_app(app_settings(tmp_path, redaction_secret=SECRET), store=store)
+    with TestClient(app) as client:
+        body = client.get(url).text
+    assert "a restricted person was detained" in body
+    assert "Yerimbetov" not in body
