@@ -272,23 +272,29 @@ def test_a_quoted_cyrillic_name_is_scrubbed_from_json_lines() -> None:
     assert "ержан" not in Redactor([node], SECRET).text(line)
 
 
+CITE = [Citation(source=SOURCE, paragraph="1.1")]
+
+
+def public_answer(url: str, tmp_path: Path, nodes: list[Node]) -> str:
+    """What the public gets at `url` from a graph of the source and these nodes."""
+    store = MemoryStore()
+    store.write([Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"), *nodes], [])
+    with TestClient(create_app(app_settings(tmp_path, redaction_secret=SECRET),
+                               store=store)) as client:
+        return client.get(url).text
+
+
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_a_quoted_name_is_scrubbed_from_xml_attributes(fmt: str, tmp_path: Path) -> None:
     """XML attributes escape double quotes but not single ones: a form the variants lacked,
     so a public person's description quoting a restricted name went out in GEXF."""
-    cite = [Citation(source=SOURCE, paragraph="1.1")]
-    nodes = [Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
-             Node(id="ali-bek", kind=NodeKind.PERSON, name="Ali Bek", citations=cite,
+    nodes = [Node(id="ali-bek", kind=NodeKind.PERSON, name="Ali Bek", citations=CITE,
                   description='Met Ali O\'Bek "Bek" <&> at home'),
              Node(id="ali-o-bek", kind=NodeKind.PERSON, name='Ali O\'Bek "Bek" <&>',
-                  sensitivity=Sensitivity.RESTRICTED, citations=cite)]
-    store = MemoryStore()
-    store.write(nodes, [])
-    app = create_app(app_settings(tmp_path, redaction_secret=SECRET), store=store)
-    with TestClient(app) as client:
-        body = client.get("/api/export", params={"format": fmt}).text
+                  citations=CITE, sensitivity=Sensitivity.RESTRICTED)]
+    body = public_answer(f"/api/export?format={fmt}", tmp_path, nodes)
     assert "Met a restricted person at home" in body
-    assert not Secrets.of(nodes).leaks(body)
+    assert Secrets.of(nodes).phrases and not Secrets.of(nodes).leaks(body)
 
 
 @pytest.mark.parametrize("url", ["/api/entities/org-a", "/api/export?format=ftm"])
@@ -296,16 +302,10 @@ def test_a_distinctive_word_after_an_escaped_line_break_is_scrubbed(url: str,
                                                                     tmp_path: Path) -> None:
     """In JSON text the letter of an escape ("\\n", "\\t") stands before the word, so
     "no word character before it" failed and the surname went out unredacted."""
-    cite = [Citation(source=SOURCE, paragraph="1.1")]
-    nodes = [Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
-             Node(id="org-a", kind=NodeKind.ORGANISATION, name="Some Movement", citations=cite,
-                  description="Notes:\nYerimbetov was detained;\tYerimbetov\rYerimbetov"),
-             Node(id="iskander-yerimbetov", kind=NodeKind.PERSON, name="Iskander Yerimbetov",
-                  sensitivity=Sensitivity.RESTRICTED, citations=cite)]
-    store = MemoryStore()
-    store.write(nodes, [])
-    app = create_app(app_settings(tmp_path, redaction_secret=SECRET), store=store)
-    with TestClient(app) as client:
-        body = client.get(url).text
+    body = public_answer(url, tmp_path, [
+        Node(id="org-a", kind=NodeKind.ORGANISATION, name="Some Movement", citations=CITE,
+             description="Notes:\nYerimbetov was detained;\tYerimbetov\rYerimbetov"),
+        Node(id="iskander-yerimbetov", kind=NodeKind.PERSON, name="Iskander Yerimbetov",
+             citations=CITE, sensitivity=Sensitivity.RESTRICTED)])
     assert "a restricted person was detained" in body
     assert "Yerimbetov" not in body
