@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from graph.memory import MemoryStore
+from graph.redaction import Redactor
 from schema.vocabulary import NodeKind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +50,10 @@ Request = tuple[str, str]  # (kind, path with query string)
 def request_mix(store: MemoryStore, count: int, mix: dict[str, int], seed: int = 1) -> list[Request]:
     """A shuffled, reproducible list of requests over the entities the store holds."""
     rng = random.Random(seed)
-    # public requests: restricted persons are unknown to the public, so they are not asked for
-    nodes = [n for n in store.iter_nodes() if not n.restricted]
+    # public requests: restricted persons, and public entities whose id names one, are known to
+    # the public only by a pseudonym, so they are not asked for by id
+    masked = set(Redactor(store.iter_nodes(), "bench").pseudonyms)
+    nodes = [n for n in store.iter_nodes() if n.id not in masked]
     people = [n.id for n in nodes if n.kind is NodeKind.PERSON] or [n.id for n in nodes]
     words = [w for n in nodes for w in n.name.split() if len(w) > 3]
     makers = {
