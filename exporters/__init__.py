@@ -1,5 +1,5 @@
 """Exporters: the graph written out for other tools (spreadsheets, FollowTheMoney, Gephi).
 
 Every exporter reads its records through `exporters.records.graph_records`, the one
-place where a public export will leave out or redact restricted persons (issue 8).
+place where a public export leaves out restricted persons and scrubs their names.
 """

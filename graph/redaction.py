@@ -152,6 +152,11 @@ class Redactor:
     def text(self, value: str) -> str:
         if self._ids is not None:
             value = self._ids.sub(lambda m: self.pseudonyms[m.group(0)], value)
+        return self.names(value)
+
+    def names(self, value: str) -> str:
+        """The text with restricted names, aliases and distinctive words replaced, and ids
+        left as they are."""
         if self._names is not None:
             value = self._names.sub(PLACEHOLDER, value)
         if self._words is not None:

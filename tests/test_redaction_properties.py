@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from exporters.formats import FORMATS
 from graph.memory import MemoryStore
 from graph.redaction import Redactor, fold_word
 from schema.models import Citation, Edge, Node
@@ -309,3 +310,22 @@ def test_a_distinctive_word_after_an_escaped_line_break_is_scrubbed(url: str,
              citations=CITE, sensitivity=Sensitivity.RESTRICTED)])
     assert "a restricted person was detained" in body
     assert "Yerimbetov" not in body
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_public_export_records_are_scrubbed_before_any_format_writes_them(fmt: str) -> None:
+    """Without the trust boundary's second pass. FtM drops control characters, which joined
+    "Seen with\\x1fYerimbetov" into one word that a scrub of the written text missed."""
+    store = MemoryStore()
+    store.write([Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
+                 Node(id="org-a", kind=NodeKind.ORGANISATION, name="Some Movement",
+                      aliases=["Iskander Yerimbetov's group"], citations=CITE,
+                      description="Seen with\x1fYerimbetov", properties={"offices": ["Yerimbetov"]}),
+                 Node(id="iskander-yerimbetov", kind=NodeKind.PERSON, name="Iskander Yerimbetov",
+                      citations=CITE, sensitivity=Sensitivity.RESTRICTED)], [])
+    written = FORMATS[fmt].render(store, public=True)
+    texts = ([zipfile.ZipFile(io.BytesIO(written)).read(n).decode()
+              for n in zipfile.ZipFile(io.BytesIO(written)).namelist()]
+             if fmt == "csv" else [written.decode()])
+    assert all("Yerimbetov" not in text for text in texts)
+    assert any("a restricted person" in text for text in texts)
