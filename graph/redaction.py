@@ -34,8 +34,9 @@ _ID_CHAR = re.compile(r"[a-z0-9.-]")
 _WORD_CHAR = re.compile(r"\w")
 #: ...unless it ends a JSON escape of white space or a control character: the JSON text
 #: Notes:\nYerimbetov (an escaped line break) holds the word "Yerimbetov"
-_AFTER_ESCAPE = r"(?<=\\[nrtbf])|(?<=\\u00[01][0-9a-fA-F])"
-_ESCAPE_ENDS = re.compile(r"(?:\\[nrtbf]|\\u00[01][0-9a-fA-F])\Z")
+_ESCAPES = (r"\\[nrtbf]", r"\\u00[01][0-9a-fA-F]")
+_AFTER_ESCAPE = "|".join(f"(?<={e})" for e in _ESCAPES)  # one look-behind each: fixed widths
+_ESCAPE_ENDS = re.compile(f"(?:{'|'.join(_ESCAPES)})\\Z")
 #: fields of a node-shaped object that may identify a person
 _IDENTIFYING: dict[str, Any] = {"aliases": [], "description": None, "roles": [], "status": [],
                 "properties": {}, "matched": None}
