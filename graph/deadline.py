@@ -7,8 +7,10 @@ the web service runs them on its own thread under a `budget`, and the store and
 the traversals call `checkpoint()` at every read and every step. Past the
 deadline, the checkpoint raises `QueryTimeout`; past the shorter `inline_until`,
 it raises `InlineBudgetSpent` so that the caller can move a long query to a
-worker thread instead of holding up every other request. Code that never runs
-under a budget is not affected: `checkpoint()` then does nothing.
+worker thread instead of holding up every other request. Work that is long by
+nature (reloading a snapshot, building an index) or that may wait for another
+thread calls `leave_inline()` first, which moves the query at once. Code that
+never runs under a budget is not affected: both then do nothing.
 """
 
 from __future__ import annotations
@@ -58,4 +60,12 @@ def checkpoint() -> None:
     if now > current.deadline:
         raise QueryTimeout(current.message)
     if current.inline_until is not None and now > current.inline_until:
+        raise InlineBudgetSpent
+
+
+def leave_inline() -> None:
+    """Before long work without checkpoints, or a wait on a lock another thread may hold:
+    a query running on the caller's thread moves to a worker (`InlineBudgetSpent`)."""
+    current = _current.get()
+    if current is not None and current.inline_until is not None:
         raise InlineBudgetSpent

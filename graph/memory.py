@@ -26,7 +26,7 @@ from typing import Literal
 import networkx as nx
 from pydantic import BaseModel
 
-from graph.deadline import checkpoint
+from graph.deadline import checkpoint, leave_inline
 from graph.errors import StoreUnavailable
 from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
@@ -118,6 +118,7 @@ class MemoryStore(GraphStore):
         path = self.snapshot_path
         if path is None or self._stat() == self._stamp:
             return self._content
+        leave_inline()  # reading the snapshot, or waiting for a writer, is not for the event loop
         with self._publishing:  # one reload, not one per waiting thread
             stamp = self._stat()
             if stamp == self._stamp:

@@ -167,14 +167,14 @@ def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, rou
     assert took < (SlowStore.delay * 2 if store.checks_deadlines else SlowStore.delay), took
 
 
+def _api_reads() -> list[str]:
+    """A request for every API read but exports, which always go to a worker thread."""
+    return [url for route, url in READS.items()
+            if route.startswith("/api/") and route != "/api/export"]
 
-def test_api_reads_on_the_embedded_store_never_wait_for_a_thread(
-        dataset_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No hand-off to a worker thread for a plain `def` dependency (FastAPI runs those in
-    its thread pool) nor for a quick query: each cost more than the lookups themselves."""
-    store = MemoryStore(tmp_path)
-    native.load([dataset_dir], store)
-    settings = Settings(data_dir=tmp_path, inline_query_s=60)  # no query moves, however slow
+
+def _recording_hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the name of every function handed to a worker thread."""
     handed_off: list[str] = []
     run_sync = anyio.to_thread.run_sync
 
@@ -182,9 +182,45 @@ def test_api_reads_on_the_embedded_store_never_wait_for_a_thread(
         handed_off.append(getattr(func, "__qualname__", repr(func)))
         return await run_sync(func, *args, **kwargs)
 
+    monkeypatch.setattr(anyio.to_thread, "run_sync", recording)
+    return handed_off
+
+
+def test_api_reads_on_the_embedded_store_never_wait_for_a_thread(
+        dataset_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hand-off to a worker thread for a plain `def` dependency (FastAPI runs those in
+    its thread pool) nor for a quick query: each cost more than the lookups themselves.
+    (Building the search index is long work, done in a worker once per data version.)"""
+    store = MemoryStore(tmp_path)
+    native.load([dataset_dir], store)
+    settings = Settings(data_dir=tmp_path, inline_query_s=60)  # no query moves, however slow
     with TestClient(create_app(settings, store=store)) as client:
-        monkeypatch.setattr(anyio.to_thread, "run_sync", recording)
-        for route, url in READS.items():
-            if route.startswith("/api/") and route != "/api/export":  # exports go to a worker
-                assert client.get(url).status_code == 200, url
+        assert client.get("/api/search?q=jardemalie").status_code == 200  # builds the index
+        handed_off = _recording_hand_offs(monkeypatch)
+        for url in _api_reads():
+            assert client.get(url).status_code == 200, url
     assert handed_off == []
+
+
+def test_reloading_a_replaced_snapshot_and_rebuilding_the_index_happen_in_a_worker(
+        dataset_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading and validating a whole snapshot, and indexing every name, have no
+    checkpoints (nor does building the pages' redactor): on a large graph each would hold up
+    every request on the event loop."""
+    store = MemoryStore(tmp_path)
+    native.load([dataset_dir], store)
+    settings = Settings(data_dir=tmp_path, inline_query_s=60)
+    with TestClient(create_app(settings, store=store)) as client:
+        for url in [*_api_reads(), "/"]:  # indexes and page redactor built, store current
+            client.get(url)
+        other = MemoryStore(tmp_path)  # another process, as far as `store` can tell
+        other.write([other.get_node("bota-jardemalie").model_copy(
+            update={"aliases": ["B. Jardemalie"]})], [])
+        handed_off = _recording_hand_offs(monkeypatch)
+        body = client.get("/api/entities/bota-jardemalie").json()
+        assert len(handed_off) == 1  # the read that found the new snapshot moved to a worker
+        hits = client.get("/api/search?q=B. Jardemalie").json()["items"]
+        assert len(handed_off) == 2  # and so did the search that rebuilt the index
+        assert client.get("/").status_code == 200
+        assert len(handed_off) == 3  # and the page that rebuilt the pages' redactor
+    assert "B. Jardemalie" in body["aliases"] and "B. Jardemalie" in hits[0]["aliases"]

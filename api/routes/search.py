@@ -12,7 +12,7 @@ from api.deps import SettingsDep, StoreDep
 from api.limits import within_time_limit
 from api.middleware import redactors
 from api.security import AudienceDep
-from graph.deadline import checkpoint
+from graph.deadline import leave_inline
 from graph.search import SearchIndex
 from graph.store import GraphStore
 from schema.vocabulary import NodeKind
@@ -51,13 +51,15 @@ def search_index(request: Request, store: GraphStore, public: bool) -> SearchInd
     cached: tuple[object, SearchIndex] | None = getattr(request.app.state, slot, None)
     if cached is not None and cached[0] == version:
         return cached[1]
+    # long on a large graph, and another request may hold the lock: either way, not on the
+    # event loop
+    leave_inline()
     # one build at a time: concurrent requests wait for it instead of each building their own
     with _build_lock:
         built: tuple[object, SearchIndex] | None = getattr(request.app.state, slot, None)
         if built is not None and built[0] == version:
             return built[1]
         nodes = list(store.iter_nodes())
-        checkpoint()  # on a large graph, build the index in a worker, not on the event loop
         if public:
             redactor = redactors(request.app.state).get()
             nodes = [n.model_copy(update={"name": redactor.text(n.name),

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api.views.layout import LayoutCache
 from api.views.redact import Redactor
 from api.views.style import KIND_STYLES, MEASURE_COLOUR, RELATION_COLOUR, RESTRICTED_COLOUR
+from graph.deadline import leave_inline
 from graph.store import GraphStore
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +73,7 @@ class ViewState:
     def refresh(self, store: GraphStore) -> tuple[Hashable, Redactor]:
         version = data_version(store)
         if self._redactor is None or version != self._version:
+            leave_inline()  # built from every node: in a worker, not on the event loop
             self._redactor = Redactor(store.iter_nodes())
             self._version = version
             self.layouts = LayoutCache()
