@@ -3,21 +3,40 @@
 They are `async def` although they never await: FastAPI runs a plain `def`
 dependency in its thread pool, and that hand-off per dependency per request cost
 more than the lookup itself.
+
+`StoreDep` is where the audience is decided once: editors read the store, the
+public reads its public view (`graph.public`). Routes, templates and exporters
+never ask who is asking.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
+from api.security import PUBLIC, Audience
+from graph.public import PublicViews, load_secret
 from graph.settings import Settings
 from graph.store import GraphStore
 
 
+def public_views(state: Any) -> PublicViews:
+    """The app's public views, made on first use (after the store exists)."""
+    views: PublicViews | None = getattr(state, "public_views", None)
+    if views is None or views.store is not state.store:
+        settings: Settings = state.settings
+        views = PublicViews(state.store, load_secret(settings.data_dir, settings.redaction_secret))
+        state.public_views = views
+    return views
+
+
 async def _store(request: Request) -> GraphStore:
-    store: GraphStore = request.app.state.store
-    return store
+    audience: Audience = getattr(request.state, "audience", PUBLIC)
+    if audience.editor:
+        store: GraphStore = request.app.state.store
+        return store
+    return public_views(request.app.state).get()
 
 
 async def _settings(request: Request) -> Settings:

@@ -4,7 +4,11 @@ A bad parameter answers 422 in the same shape FastAPI uses for its own
 validation errors (`detail` is a list whose `loc` names the parameter), so a
 client handles one format whether the type checker or a query refused the
 value. Other errors answer `{"detail": message}` with what the client can act
-on: the unknown id, the cap that was exceeded.
+on: which parameter named no entity, the cap that was exceeded.
+
+Nothing a client sent is echoed back: "not found" has one shape whatever id was
+asked for (it names the parameter, never the value), and validation errors leave
+out the rejected input.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -28,16 +33,17 @@ from graph.errors import (
 
 
 class ErrorBody(BaseModel):
-    """What went wrong, in words; `id` names the entity when one was not found."""
+    """What went wrong, in words; `parameter` names the one that named no entity."""
 
     detail: str
-    id: str | None = None
+    parameter: str | None = None
 
 
 #: Documented error answers, for routes' `responses=`.
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {
-    404: {"model": ErrorBody, "description": "No entity with this id; `id` names it."}}
+    404: {"model": ErrorBody, "description": "No entity with this id; `parameter` says which "
+          "parameter named it. The answer is the same for every unknown id."}}
 BAD_KEY: Responses = {
     401: {"model": ErrorBody, "description": "An API key was presented and matches no editor "
           "key (requests without a key are public)."}}
@@ -60,11 +66,30 @@ def _bad_parameter(parameter: str, message: str, kind: str, **extra: object) -> 
                         content={"detail": [item], "parameter": parameter, **extra})
 
 
+def not_found(request: Request, node_id: str) -> JSONResponse:
+    """One shape for every unknown id: which parameter, never which value."""
+    named = [k for k, v in (*request.path_params.items(), *request.query_params.multi_items())
+             if node_id in (v, *str(v).split(","))]
+    parameter = named[0] if named else None
+    where = f" given as `{parameter}`" if parameter else ""
+    return _body(404, f"no entity with the id{where}", parameter=parameter)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, without the `input` and `ctx` it would echo back."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [{k: v for k, v in error.items() if k in ("loc", "msg", "type")}
+              for error in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": errors})
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+
     @app.exception_handler(RepgraphError)
     async def domain_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, NodeNotFound):
-            return _body(404, str(exc), id=exc.node_id)
+            return not_found(request, exc.node_id)
         if isinstance(exc, NoPath):
             return _body(404, str(exc))
         if isinstance(exc, LimitExceeded):

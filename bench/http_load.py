@@ -33,8 +33,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
+from api.security import key_hash
 from graph.memory import MemoryStore
-from graph.redaction import Redactor
+from graph.public import PublicView, load_secret
+from graph.store import GraphStore
 from schema.vocabulary import NodeKind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,13 +49,15 @@ _LENGTH = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
 Request = tuple[str, str]  # (kind, path with query string)
 
 
-def request_mix(store: MemoryStore, count: int, mix: dict[str, int], seed: int = 1) -> list[Request]:
-    """A shuffled, reproducible list of requests over the entities the store holds."""
+#: the key the benchmark's editor requests carry (the server is told only its digest)
+EDITOR_KEY = "bench-editor-key"
+
+
+def request_mix(store: GraphStore, count: int, mix: dict[str, int], seed: int = 1) -> list[Request]:
+    """A shuffled, reproducible list of requests over the entities the store holds, by the
+    ids its audience knows (give the public view for public requests)."""
     rng = random.Random(seed)
-    # public requests: restricted persons, and public entities whose id names one, are known to
-    # the public only by a pseudonym, so they are not asked for by id
-    masked = set(Redactor(store.iter_nodes(), "bench").pseudonyms)
-    nodes = [n for n in store.iter_nodes() if n.id not in masked]
+    nodes = list(store.iter_nodes())
     people = [n.id for n in nodes if n.kind is NodeKind.PERSON] or [n.id for n in nodes]
     words = [w for n in nodes for w in n.name.split() if len(w) > 3]
     makers = {
@@ -78,6 +82,7 @@ def free_port() -> int:
 def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     """uvicorn, one worker, serving the snapshot in `data_dir`; returns once it answers."""
     env = {**os.environ, "REPGRAPH_BACKEND": "memory", "REPGRAPH_DATA_DIR": str(data_dir),
+           "REPGRAPH_EDITOR_KEY_HASHES": f'["{key_hash(EDITOR_KEY)}"]',
            # this measures the service, not the per-client rate limiter (one client here)
            "REPGRAPH_RATE_LIMIT_BURST": "100000000", "REPGRAPH_RATE_LIMIT_PER_MINUTE": "100000000"}
     server = subprocess.Popen(
@@ -98,12 +103,12 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
 
 
 async def _connection(port: int, requests: Iterator[Request], start: float, stop: float,
-                      results: list[tuple[str, int, float]]) -> None:
+                      results: list[tuple[str, int, float]], extra: str) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while (now := time.perf_counter()) < stop:
             kind, path = next(requests)
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n{extra}\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             length = _LENGTH.search(head)
             await reader.readexactly(int(length.group(1)) if length else 0)
@@ -114,13 +119,16 @@ async def _connection(port: int, requests: Iterator[Request], start: float, stop
 
 
 async def drive(port: int, requests: list[Request], seconds: float, connections: int,
-                warmup: float = 1.0) -> tuple[list[tuple[str, int, float]], float]:
-    """Keep `connections` busy for `warmup` + `seconds`; return results and the measured span."""
+                warmup: float = 1.0, editor: bool = False) -> tuple[list[tuple[str, int, float]],
+                                                                     float]:
+    """Keep `connections` busy for `warmup` + `seconds`; return results and the measured span.
+    With `editor`, every request carries the editor key."""
+    extra = f"X-API-Key: {EDITOR_KEY}\r\n" if editor else ""
     cycle = itertools.cycle(requests)
     results: list[tuple[str, int, float]] = []
     start = time.perf_counter() + warmup
     stop = start + seconds
-    await asyncio.gather(*(_connection(port, cycle, start, stop, results)
+    await asyncio.gather(*(_connection(port, cycle, start, stop, results, extra)
                            for _ in range(connections)))
     return results, time.perf_counter() - start
 
@@ -132,7 +140,8 @@ def _quantiles(latencies: list[float]) -> tuple[float, float]:
     return cuts[49] * 1000, cuts[98] * 1000
 
 
-def report(label: str, results: list[tuple[str, int, float]], span: float) -> None:
+def report(label: str, results: list[tuple[str, int, float]], span: float) -> float:
+    """Print the figures of one run; returns its rate in requests per second."""
     p50, p99 = _quantiles([r[2] for r in results])
     rate = len(results) / span
     verdict = "meets" if rate >= 1000 and p99 < 50 else "misses"
@@ -146,20 +155,32 @@ def report(label: str, results: list[tuple[str, int, float]], span: float) -> No
         print(f"  {kind:<14} {len(latencies):>7} requests  p50 {k50:6.1f} ms  p99 {k99:6.1f} ms")
     statuses = Counter(status for _, status, _ in results)
     print("  statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))
+    return rate
 
 
 def run_dataset(label: str, data_dir: Path, seconds: float, connections: int,
-                mixes: dict[str, dict[str, int]]) -> None:
-    """Serve `data_dir` once and run each named mix against it."""
+                mixes: dict[str, dict[str, int]], rounds: int = 1) -> None:
+    """Serve `data_dir` once and run each named mix against it, as the public and as an
+    editor, alternating for `rounds` rounds, and print the public/editor ratio."""
     store = MemoryStore(data_dir)
-    plans = {name: request_mix(store, 5000, mix) for name, mix in mixes.items()}
-    del store
+    view = PublicView(store, load_secret(data_dir, None), store.version)
+    plans = {name: {False: request_mix(view, 5000, mix), True: request_mix(store, 5000, mix)}
+             for name, mix in mixes.items()}
+    del store, view
     port = free_port()
     server = start_server(data_dir, port)
     try:
-        for name, requests in plans.items():
-            results, span = asyncio.run(drive(port, requests, seconds, connections))
-            report(f"{label}, {name}", results, span)
+        for name, by_audience in plans.items():
+            rates: dict[bool, list[float]] = {False: [], True: []}
+            for _ in range(rounds):
+                for editor in (False, True):
+                    results, span = asyncio.run(drive(port, by_audience[editor], seconds,
+                                                      connections, editor=editor))
+                    who = "editor" if editor else "public"
+                    rates[editor].append(report(f"{label}, {name}, {who}", results, span))
+            public, editor_rate = statistics.median(rates[False]), statistics.median(rates[True])
+            print(f"  {label}, {name}: public {public:,.0f} req/s, editor {editor_rate:,.0f} "
+                  f"req/s, public/editor throughput ratio {public / editor_rate:.2f}")
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -190,7 +211,8 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="repgraph-bench-") as tmp:
         bundled = Path(tmp) / "bundled"
         prepare_bundled(bundled)
-        run_dataset("bundled dataset", bundled, args.seconds, args.connections, {"mix": MIX})
+        run_dataset("bundled dataset", bundled, args.seconds, args.connections, {"mix": MIX},
+                    rounds=2)
         if args.nodes:
             synthetic = Path(tmp) / "synthetic"
             started = time.perf_counter()

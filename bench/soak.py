@@ -36,7 +36,7 @@ import httpx
 from api.security import key_hash
 from bench.http_load import ROOT, free_port, prepare_bundled
 from graph.memory import MemoryStore
-from graph.redaction import Redactor
+from graph.public import PublicView, load_secret
 from schema.vocabulary import NodeKind
 
 EDITOR_KEY = "soak-editor-key"
@@ -56,11 +56,9 @@ class Tally:
 
 
 def read_plan(data_dir: Path, count: int, seed: int = 5) -> list[tuple[str, str]]:
-    """Reads over entities the public may ask about (not restricted, not pseudonymised)."""
+    """Reads over every entity, by the ids the public knows."""
     store = MemoryStore(data_dir)
-    nodes = list(store.iter_nodes())
-    hidden = set(Redactor(nodes, "any").pseudonyms)
-    public = [n for n in nodes if n.id not in hidden]
+    public = list(PublicView(store, load_secret(data_dir, None), store.version).iter_nodes())
     people = [n.id for n in public if n.kind is NodeKind.PERSON]
     cases = [n.id for n in public if n.kind is NodeKind.CASE]
     words = [w for n in public for w in n.name.split() if len(w) > 3]

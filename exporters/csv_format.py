@@ -29,7 +29,8 @@ def node_row(node: Node) -> list[str]:
         "id": node.id, "kind": node.kind.value, "name": node.name,
         "aliases": join_list(node.aliases), "description": node.description or "",
         "roles": join_list(node.roles), "status": join_list(node.status),
-        "sensitivity": node.sensitivity.value, "group": "true" if node.group else "",
+        "sensitivity": node.sensitivity.value, "pseudonym": node.pseudonym or "",
+        "group": "true" if node.group else "",
         "count": "" if node.count is None else str(node.count),
         "count_qualifier": node.count_qualifier or "", "properties": _json(node.properties),
         "citations": _citations(node.citations),
@@ -55,30 +56,30 @@ def _table(header: Sequence[str], rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def csv_tables(store: GraphStore, *, public: bool = False) -> dict[str, str]:
+def csv_tables(store: GraphStore) -> dict[str, str]:
     """File name -> CSV text for the two tables."""
-    nodes, edges = graph_records(store, public=public)
+    nodes, edges = graph_records(store)
     return {"nodes.csv": _table(NODE_COLUMNS, [node_row(n) for n in nodes]),
             "edges.csv": _table(EDGE_COLUMNS, [edge_row(e) for e in edges])}
 
 
-def csv_zip(store: GraphStore, *, public: bool = False) -> bytes:
+def csv_zip(store: GraphStore) -> bytes:
     """Both tables in one zip archive, for a single download."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in csv_tables(store, public=public).items():
+        for name, text in csv_tables(store).items():
             archive.writestr(name, text)
     return buffer.getvalue()
 
 
-def write_csv(store: GraphStore, out: Path, *, public: bool = False) -> list[Path]:
+def write_csv(store: GraphStore, out: Path) -> list[Path]:
     """Write `nodes.csv` and `edges.csv` into the directory `out` (a `.zip` path writes an archive)."""
     if out.suffix == ".zip":
-        out.write_bytes(csv_zip(store, public=public))
+        out.write_bytes(csv_zip(store))
         return [out]
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in csv_tables(store, public=public).items():
+    for name, text in csv_tables(store).items():
         (out / name).write_text(text, encoding="utf-8")
         written.append(out / name)
     return written

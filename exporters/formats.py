@@ -17,7 +17,7 @@ class ExportFormat:
     name: str
     media_type: str
     filename: str
-    render: Callable[..., bytes]  # (store, *, public) -> bytes
+    render: Callable[..., bytes]  # (store) -> bytes
 
 
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
@@ -28,10 +28,10 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 )}
 
 
-def export_to(store: GraphStore, name: str, out: Path, *, public: bool = False) -> list[Path]:
+def export_to(store: GraphStore, name: str, out: Path) -> list[Path]:
     """Write one format to `out` (for CSV a directory, or a `.zip` file). Returns the files."""
     if name == "csv":
-        return write_csv(store, out, public=public)
+        return write_csv(store, out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(FORMATS[name].render(store, public=public))
+    out.write_bytes(FORMATS[name].render(store))
     return [out]

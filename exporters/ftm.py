@@ -256,13 +256,13 @@ class FtmExport:
         return [self.entities[k] for k in sorted(self.entities)]
 
 
-def ftm_entities(store: GraphStore, *, public: bool = False) -> list[EntityProxy]:
-    nodes, edges = graph_records(store, public=public)
+def ftm_entities(store: GraphStore) -> list[EntityProxy]:
+    nodes, edges = graph_records(store)
     return FtmExport(nodes, edges).build()
 
 
-def ftm_lines(store: GraphStore, *, public: bool = False) -> bytes:
+def ftm_lines(store: GraphStore) -> bytes:
     """The entity stream as JSON lines, the format `ftm` and Aleph read."""
     return b"".join(orjson.dumps(e.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n"
-                    for e in ftm_entities(store, public=public))
+                    for e in ftm_entities(store))
 

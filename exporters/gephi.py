@@ -53,9 +53,9 @@ def edge_attributes(edge: Edge) -> dict[str, Any]:
     })
 
 
-def to_networkx(store: GraphStore, *, public: bool = False) -> nx.MultiDiGraph:
+def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     """The graph as a networkx multigraph with flat attributes, one edge per relationship."""
-    nodes, edges = graph_records(store, public=public)
+    nodes, edges = graph_records(store)
     graph = nx.MultiDiGraph(name="repgraph")
     for node in nodes:
         graph.add_node(node.id, **node_attributes(node))
@@ -64,13 +64,13 @@ def to_networkx(store: GraphStore, *, public: bool = False) -> nx.MultiDiGraph:
     return graph
 
 
-def graphml(store: GraphStore, *, public: bool = False) -> bytes:
+def graphml(store: GraphStore) -> bytes:
     buffer = io.BytesIO()
-    nx.write_graphml(to_networkx(store, public=public), buffer, encoding="utf-8")
+    nx.write_graphml(to_networkx(store), buffer, encoding="utf-8")
     return buffer.getvalue()
 
 
-def gexf(store: GraphStore, *, public: bool = False) -> bytes:
+def gexf(store: GraphStore) -> bytes:
     buffer = io.BytesIO()
-    nx.write_gexf(to_networkx(store, public=public), buffer, encoding="utf-8")
+    nx.write_gexf(to_networkx(store), buffer, encoding="utf-8")
     return buffer.getvalue()

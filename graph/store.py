@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graph.errors import InvalidData, NodeNotFound, Problem
 from graph.results import Stats, WriteReport
 from schema.models import Edge, Node, merge_citations
-from schema.vocabulary import NodeKind
+from schema.vocabulary import PSEUDONYM, NodeKind
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def merge_node(old: Node | None, new: Node) -> Node:
         "status": _union(old.status, new.status),
         "properties": {**old.properties, **new.properties},
         "description": new.description or old.description,
+        "pseudonym": new.pseudonym or old.pseudonym,
         "citations": merge_citations(old.citations, new.citations),
     })
 
@@ -70,14 +71,17 @@ def plan_write(
     """Work out the merged records to write and what changes, before touching a store.
 
     Raises `InvalidData` when an edge ends at an entity that is neither in the
-    batch nor already stored, so that no backend can write a dangling edge.
+    batch nor already stored, so that no backend can write a dangling edge, and
+    when a node would take an id the public view reserves for pseudonyms.
     """
     known = {n.id for n in nodes}
     dangling = [
         Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
         for e in edges for end in (e.source, e.target)
         if end not in known and end not in existing_nodes
-    ]
+    ] + [Problem("<store>", None, f"node {i}", "this id has the shape of a public pseudonym "
+                 "(restricted- or redacted- and 16 hex digits); choose another")
+         for i in known if PSEUDONYM.match(i)]
     if dangling:
         raise InvalidData(dangling)
     report = WriteReport()
@@ -136,6 +140,10 @@ class GraphStore(ABC):
 
     @abstractmethod
     def iter_nodes(self, kind: NodeKind | None = None) -> Iterator[Node]: ...
+
+    def searchable_nodes(self) -> Iterator[Node]:
+        """The nodes a name search may find (the public view leaves out pseudonyms)."""
+        return self.iter_nodes()
 
     @abstractmethod
     def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]: ...

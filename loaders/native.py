@@ -25,7 +25,7 @@ from schema.models import Citation, Edge, Node, merge_citations
 from schema.vocabulary import RELATIONS, NodeKind
 
 NODE_FIELDS = {"id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
-               "group", "count", "count_qualifier"}
+               "pseudonym", "group", "count", "count_qualifier"}
 EDGE_KEYS = {"type", "from", "to", "key", "date", "end", "certainty", "claimed_by"}
 DATE_KEYS = {"date", "end", "founded", "opened", "died"}
 _CITE = re.compile(r"^(?P<para>front|[0-9]+(?:\.[0-9]+)*)?\s*(?:fn\s*(?P<fn>[0-9]+))?$")

@@ -61,7 +61,8 @@ def render() -> str:
              "Generated from `schema/vocabulary.py` by `python -m schema.docs`; do not edit by hand.",
              "", "## Node kinds", ""]
     lines += _table(("kind", "Neo4j label", "extra properties"), [
-        (k.value, KIND_LABELS[k], ", ".join(f"`{p}` ({t})" for p, t in KIND_PROPERTIES[k].items()))
+        (k.value, KIND_LABELS[k],
+         ", ".join(f"`{p}` ({t.type}, {t.privacy})" for p, t in KIND_PROPERTIES[k].items()))
         for k in KIND_LABELS])
     lines += ["", "Every node has these fields:", ""]
     lines += _table(("field", "meaning"), COMMON_NODE_FIELDS)
@@ -69,7 +70,7 @@ def render() -> str:
     lines += _table(("type", "meaning", "from", "to", "directed", "properties (* required)"), [
         (r.name, r.description, ", ".join(sorted(k.value for k in r.sources)),
          ", ".join(sorted(k.value for k in r.targets)), "yes" if r.directed else "no",
-         ", ".join(f"`{p}`{'*' if p in r.required else ''} ({t})"
+         ", ".join(f"`{p}`{'*' if p in r.required else ''} ({t.type}, {t.privacy})"
                    for p, t in r.properties.items()))
         for r in RELATION_TYPES])
     lines += ["", "Every relationship has these fields:", ""]

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_fiel
 from schema.vocabulary import (
     KIND_PROPERTIES,
     MEASURES,
+    PSEUDONYM,
     RELATIONS,
     ROLES,
     STATUSES,
@@ -41,6 +42,12 @@ def _check_id(value: str) -> str:
         raise ValueError(
             f"{value!r} is not a valid id: use lower-case letters, digits and single hyphens"
         )
+    return value
+
+
+def _check_pseudonym(value: str) -> str:
+    if not value.startswith("restricted-") or not PSEUDONYM.match(value):
+        raise ValueError(f"{value!r} is not a pseudonym: write restricted- and 16 hex digits")
     return value
 
 
@@ -136,6 +143,9 @@ class Node(BaseModel):
     roles: list[str] = Field(default_factory=list)
     status: list[str] = Field(default_factory=list)
     sensitivity: Sensitivity = Sensitivity.PUBLIC
+    #: the public id of a restricted record, pinned: kept through renames and secret
+    #: rotations so that published links and embeds keep working (else derived from the id)
+    pseudonym: Annotated[str, AfterValidator(_check_pseudonym)] | None = None
     group: bool = False
     count: int | None = Field(default=None, ge=0)
     count_qualifier: str | None = None
@@ -154,7 +164,7 @@ class Node(BaseModel):
                 raise ValueError(
                     f"{self.kind} has no property {name!r}; allowed: {', '.join(sorted(allowed))}"
                 )
-            _check_property(self.kind.value, name, allowed[name], value)
+            _check_property(self.kind.value, name, allowed[name].type, value)
         bad_roles = [r for r in self.roles if r not in ROLES]
         if bad_roles:
             raise ValueError(f"unknown roles {bad_roles}; allowed: {', '.join(sorted(ROLES))}")
@@ -205,7 +215,7 @@ class Edge(BaseModel):
             if name not in rel.properties:
                 allowed = ", ".join(sorted(rel.properties)) or "none"
                 raise ValueError(f"{self.type} has no property {name!r}; allowed: {allowed}")
-            _check_property(self.type, name, rel.properties[name], value)
+            _check_property(self.type, name, rel.properties[name].type, value)
         missing = [p for p in rel.required if p not in self.properties]
         if missing:
             raise ValueError(f"{self.type} requires {', '.join(missing)}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class NodeKind(StrEnum):
@@ -37,6 +38,39 @@ class Certainty(StrEnum):
     REPORTED = "reported"  # eyewitness or media reports the source relays
 
 
+class Privacy(StrEnum):
+    """What a value may tell the public, declared for every field and property.
+
+    The public view (`graph.public`) reads these flags; nothing else decides what a
+    public visitor sees of a record.
+    """
+
+    PLAIN = "plain"  # a code, number, date or flag: shown as stored, on every record
+    TEXT = "text"  # free text: restricted persons' names are removed from it; withheld
+    #                from a restricted record itself
+    IDENTIFYING = "identifying"  # says who or where someone is: withheld from a restricted
+    #                record and from every relationship touching one, scrubbed elsewhere
+
+
+class Prop(NamedTuple):
+    """A declared property: its JSON type and its privacy flag."""
+
+    type: str
+    privacy: Privacy
+
+
+def plain(ptype: str) -> Prop:
+    return Prop(ptype, Privacy.PLAIN)
+
+
+def text(ptype: str) -> Prop:
+    return Prop(ptype, Privacy.TEXT)
+
+
+def identifying(ptype: str) -> Prop:
+    return Prop(ptype, Privacy.IDENTIFYING)
+
+
 #: Neo4j labels for each kind (CamelCase, as Neo4j style prefers).
 KIND_LABELS: dict[NodeKind, str] = {
     NodeKind.PERSON: "Person",
@@ -49,62 +83,62 @@ KIND_LABELS: dict[NodeKind, str] = {
     NodeKind.SOURCE: "Source",
 }
 
-#: Properties each kind may carry beyond the common fields (name, aliases, ...).
-#: The value names the expected JSON type.
-KIND_PROPERTIES: dict[NodeKind, dict[str, str]] = {
+#: Properties each kind may carry beyond the common fields (name, aliases, ...):
+#: the expected JSON type and what the value may tell the public.
+KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
     NodeKind.PERSON: {
-        "nationality": "str",
-        "place": "str",
-        "occupation": "str",
-        "died": "date",
+        "nationality": identifying("str"),
+        "place": identifying("str"),
+        "occupation": identifying("str"),
+        "died": identifying("date"),
     },
     NodeKind.ORGANISATION: {
-        "org_type": "str",  # movement, party, foundation, bank, criminal group, ...
-        "founded": "date",
-        "country": "str",
-        "website": "str",
-        "registered": "bool",
-        "registered_on": "date",  # official registration, when it differs from founding
-        "headquarters": "str",
-        "offices": "list",
+        "org_type": text("str"),  # movement, party, foundation, bank, criminal group, ...
+        "founded": plain("date"),
+        "country": text("str"),
+        "website": text("str"),
+        "registered": plain("bool"),
+        "registered_on": plain("date"),  # official registration, when it differs from founding
+        "headquarters": text("str"),
+        "offices": text("list"),
     },
     NodeKind.AGENCY: {
-        "agency_type": "str",  # security service, police, court, ministry, ...
-        "country": "str",
-        "international": "bool",
+        "agency_type": text("str"),  # security service, police, court, ministry, ...
+        "country": text("str"),
+        "international": plain("bool"),
     },
     NodeKind.CASE: {
-        "case_type": "str",  # criminal, administrative, civil, foreign criminal
-        "case_number": "str",
-        "country": "str",
-        "opened": "date",
-        "outcome": "str",  # convicted, dropped, dismissed, amnesty, pending, ...
-        "charges": "list",  # charges as the source words them when it names no article
+        "case_type": text("str"),  # criminal, administrative, civil, foreign criminal
+        "case_number": text("str"),
+        "country": text("str"),
+        "opened": plain("date"),
+        "outcome": text("str"),  # convicted, dropped, dismissed, amnesty, pending, ...
+        "charges": text("list"),  # charges as the source words them when it names no article
     },
     NodeKind.LAW: {
-        "jurisdiction": "str",
-        "code": "str",  # e.g. "Criminal Code"
-        "article": "str",
-        "title": "str",
+        "jurisdiction": text("str"),
+        "code": text("str"),  # e.g. "Criminal Code"
+        "article": text("str"),
+        "title": text("str"),
     },
     NodeKind.EVENT: {
-        "event_type": "str",
-        "place": "str",
-        "date": "date",  # when the event happened, to the precision the source gives
-        "end": "date",
+        "event_type": text("str"),
+        "place": text("str"),
+        "date": plain("date"),  # when the event happened, to the precision the source gives
+        "end": plain("date"),
     },
     NodeKind.LIST: {
-        "list_type": "str",  # financial blacklist, wanted list, ...
+        "list_type": text("str"),  # financial blacklist, wanted list, ...
     },
     NodeKind.SOURCE: {
-        "title": "str",
-        "date": "date",
-        "publisher": "str",
-        "submitters": "list",
-        "occasion": "str",
-        "path": "str",
-        "url": "str",
-        "footnotes": "footnotes",
+        "title": text("str"),
+        "date": plain("date"),
+        "publisher": text("str"),
+        "submitters": text("list"),
+        "occasion": text("str"),
+        "path": text("str"),
+        "url": text("str"),
+        "footnotes": text("footnotes"),
     },
 }
 
@@ -165,7 +199,7 @@ class RelationType:
     targets: frozenset[NodeKind]
     directed: bool = True
     required: tuple[str, ...] = ()
-    properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, Prop] = field(default_factory=dict)
 
 
 def _kinds(*kinds: NodeKind) -> frozenset[NodeKind]:
@@ -229,71 +263,73 @@ MEASURES: frozenset[str] = frozenset(
 
 RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("MEMBER_OF", "Is a member, supporter or part of an organisation.",
-                 _kinds(P, O), _kinds(O), properties={"role": "str"}),
+                 _kinds(P, O), _kinds(O), properties={"role": text("str")}),
     RelationType("LEADS", "Leads or chairs an organisation or body.",
-                 _kinds(P), _kinds(O, A), properties={"role": "str"}),
+                 _kinds(P), _kinds(O, A), properties={"role": text("str")}),
     RelationType("FOUNDED", "Founded an organisation.", _kinds(P, O), _kinds(O)),
     RelationType("FAMILY_OF", "Source is the <relation> of target (brother, wife, ...).",
-                 _kinds(P), _kinds(P), required=("relation",), properties={"relation": "str"}),
+                 _kinds(P), _kinds(P), required=("relation",), properties={"relation": plain("str")}),
     RelationType("ASSOCIATE_OF", "Named as an associate of another person.", _kinds(P), _kinds(P),
                  directed=False),
     RelationType("TARGETED_THROUGH_RELATIVE",
                  "Source, a relative, was subjected to measures to pressure the target.",
                  _kinds(P), _kinds(P), required=("measures",),
-                 properties={"relation": "str", "measures": "measures", "purpose": "str"}),
+                 properties={"relation": plain("str"), "measures": plain("measures"),
+                             "purpose": text("str")}),
     RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case.",
-                 _kinds(P, O), _kinds(C), properties={"role": "str", "note": "str"}),
+                 _kinds(P, O), _kinds(C), properties={"role": text("str"), "note": identifying("str")}),
     RelationType("COMPLAINANT_IN", "Filed the complaint that opened a case.",
                  _kinds(P, O, A), _kinds(C)),
     RelationType("CHARGED_UNDER", "The case was brought under a law or article.",
-                 _kinds(C), _kinds(L), properties={"part": "str", "charge": "str"}),
+                 _kinds(C), _kinds(L), properties={"part": plain("str"), "charge": text("str")}),
     RelationType("OPENED_BY", "The case was opened by an agency.", _kinds(C), _kinds(A)),
     RelationType("INVESTIGATED_BY", "The case was investigated by an agency.", _kinds(C), _kinds(A)),
     RelationType("PROSECUTED_BY", "The case was prosecuted by an agency.", _kinds(C), _kinds(A)),
     RelationType("TRIED_BY", "The case was heard by a court.", _kinds(C), _kinds(A),
-                 properties={"closed": "bool"}),
+                 properties={"closed": plain("bool")}),
     RelationType("SENTENCED_IN", "Sentenced in a case.", _kinds(P), _kinds(C),
                  required=("sentence",),
-                 properties={"sentence": "str", "term": "duration", "note": "str"}),
+                 properties={"sentence": text("str"), "term": plain("duration"), "note": identifying("str")}),
     RelationType("CASE_OUTCOME", "A decision ending or changing a case (dropped, dismissed, amnesty).",
                  _kinds(A), _kinds(C), required=("outcome",),
-                 properties={"outcome": "str", "note": "str"}),
+                 properties={"outcome": text("str"), "note": identifying("str")}),
     RelationType("LISTED_ON", "Placed on a list. A measure taken against the person, not a finding.",
-                 _kinds(P, O), _kinds(LI), properties={"note": "str"}),
+                 _kinds(P, O), _kinds(LI), properties={"note": identifying("str")}),
     RelationType("MAINTAINS", "Keeps a list.", _kinds(A, O), _kinds(LI)),
     RelationType("BLOCKED_ACCOUNTS", "Blocked the target's bank accounts, cards, pension or IIN.",
-                 _kinds(A, O), TARGETS, properties={"asset": "str", "note": "str"}),
+                 _kinds(A, O), TARGETS, properties={"asset": text("str"), "note": identifying("str")}),
     RelationType("DETAINED", "Arrested or held the target.", ACTORS, TARGETS,
-                 properties={"form": "str", "place": "str", "note": "str"}),
+                 properties={"form": text("str"), "place": identifying("str"), "note": identifying("str")}),
     RelationType("TORTURED", "Subjected the target to torture or ill-treatment.", ACTORS, TARGETS,
-                 properties={"note": "str"}),
+                 properties={"note": identifying("str")}),
     RelationType("ACTED_AGAINST", "Another repressive measure against the target.",
                  ACTORS, _kinds(P, O, A), required=("measures",),
-                 properties={"measures": "measures", "count": "int", "note": "str"}),
+                 properties={"measures": plain("measures"), "count": plain("int"),
+                             "note": identifying("str")}),
     RelationType("DESIGNATED_EXTREMIST", "Declared an organisation extremist or banned it.",
                  _kinds(A), _kinds(O)),
     RelationType("PARTICIPATED_IN", "Took part in an event.", _kinds(P, O, A), _kinds(E),
-                 properties={"role": "str", "note": "str"}),
+                 properties={"role": text("str"), "note": identifying("str")}),
     RelationType("SUSPECTED_OF", "Named as a suspect in an event or case.",
-                 _kinds(P, O), _kinds(E, C), properties={"note": "str"}),
+                 _kinds(P, O), _kinds(E, C), properties={"note": identifying("str")}),
     RelationType("REPRESENTED", "Gave legal representation or defence to the target.",
                  _kinds(P, O), _kinds(P, O)),
     RelationType("ASYLUM_DECISION", "Granted or refused asylum or refugee status to the target.",
                  _kinds(A), _kinds(P), required=("decision",),
-                 properties={"decision": "str", "note": "str"}),
+                 properties={"decision": text("str"), "note": identifying("str")}),
     RelationType("FINDING", "An international body's or NGO's finding about a person or case.",
-                 ACTORS, _kinds(P, O, C, A), required=("finding",), properties={"finding": "str"}),
+                 ACTORS, _kinds(P, O, C, A), required=("finding",), properties={"finding": text("str")}),
     RelationType("STATED", "A statement by an official or body about someone or something.",
                  ACTORS, _kinds(P, O, A, C, E, L), required=("statement",),
-                 properties={"statement": "str"}),
+                 properties={"statement": text("str")}),
     RelationType("SUPERVISED", "One body directed or supervised another.", _kinds(A, P), _kinds(O, A)),
     RelationType("PART_OF", "Is a unit of a larger body.", _kinds(A, O), _kinds(A, O)),
     RelationType("SUPPORTED", "Gave support, funding or advocacy to the target.",
-                 _kinds(P, O, A), _kinds(P, O, C), properties={"support": "str"}),
+                 _kinds(P, O, A), _kinds(P, O, C), properties={"support": text("str")}),
     RelationType("AUTHORED", "Wrote or submitted a source document.", _kinds(P, O), _kinds(S),
-                 properties={"role": "str"}),
+                 properties={"role": text("str")}),
     RelationType("RELATED_CASE", "Two cases are connected as the source states.",
-                 _kinds(C), _kinds(C), directed=False, properties={"note": "str"}),
+                 _kinds(C), _kinds(C), directed=False, properties={"note": identifying("str")}),
     RelationType("CONCERNS", "A case or event concerns an organisation or event.",
                  _kinds(C, E), _kinds(O, E, A)),
     RelationType("MENTIONS", "A source paragraph mentions the entity (text import).",
@@ -301,11 +337,11 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("ADDRESSED_TO",
                  "Sent its information or appeal to a body: a submission asking bodies to consider "
                  "its facts, a movement that informs the UN of its monitoring.",
-                 _kinds(P, O, S), _kinds(O, A), properties={"note": "str"}),
+                 _kinds(P, O, S), _kinds(O, A), properties={"note": identifying("str")}),
     RelationType("FOLLOWED",
                  "Came after an event, as the source places it in time (a prosecution 'shortly "
                  "after' elections); says nothing about cause unless the note does.",
-                 _kinds(C, E), _kinds(E), properties={"note": "str"}),
+                 _kinds(C, E), _kinds(E), properties={"note": identifying("str")}),
 )
 
 RELATIONS: dict[str, RelationType] = {r.name: r for r in RELATION_TYPES}
@@ -327,13 +363,36 @@ CASE_LINK_TYPES: dict[str, str] = {
     "CONCERNS": "organisations",
 }
 
+
+#: The privacy of the fields every node, edge and citation has (properties declare their own).
+#: A test checks that these tables name every field of the models.
+NODE_FIELD_PRIVACY: dict[str, Privacy] = {
+    "id": Privacy.PLAIN,  # a restricted record's id is replaced by its pseudonym
+    "kind": Privacy.PLAIN, "sensitivity": Privacy.PLAIN, "group": Privacy.PLAIN,
+    "count": Privacy.PLAIN, "pseudonym": Privacy.PLAIN,
+    "name": Privacy.IDENTIFYING, "aliases": Privacy.IDENTIFYING,
+    "description": Privacy.IDENTIFYING, "roles": Privacy.IDENTIFYING,
+    "status": Privacy.IDENTIFYING, "count_qualifier": Privacy.PLAIN,  # "at least", "about"
+    "properties": Privacy.PLAIN,  # each property declares its own flag
+    "citations": Privacy.PLAIN,  # see CITATION_FIELD_PRIVACY
+}
+EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
+    "id": Privacy.PLAIN, "type": Privacy.PLAIN, "source": Privacy.PLAIN, "target": Privacy.PLAIN,
+    "date": Privacy.PLAIN, "end": Privacy.PLAIN, "certainty": Privacy.PLAIN,
+    "key": Privacy.TEXT, "claimed_by": Privacy.TEXT,
+    "properties": Privacy.PLAIN, "citations": Privacy.PLAIN,
+}
+CITATION_FIELD_PRIVACY: dict[str, Privacy] = {
+    "source": Privacy.PLAIN, "paragraph": Privacy.PLAIN, "footnote": Privacy.PLAIN,
+    "url": Privacy.TEXT,  # a link whose address names a restricted person is withheld
+    "note": Privacy.IDENTIFYING,
+}
 #: Fields every edge has, which therefore cannot be used as property names.
-EDGE_FIELDS: frozenset[str] = frozenset(
-    {"id", "type", "source", "target", "date", "end", "certainty", "claimed_by", "citations",
-     "properties", "key"}
-)
+EDGE_FIELDS: frozenset[str] = frozenset(EDGE_FIELD_PRIVACY)
 
 _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
+#: the public view's ids for restricted persons and for ids that name one; no record may take one
+PSEUDONYM = re.compile(r"^(?:restricted|redacted)-[0-9a-f]{16}$")
 _TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 PROPERTY_TYPES = {"str", "int", "bool", "date", "duration", "list", "measures", "footnotes"}
 
@@ -343,9 +402,20 @@ def is_valid_id(value: str) -> bool:
     return bool(_ID.match(value)) and len(value) <= 120
 
 
+def _check_prop(owner: str, spec: object, problems: list[str]) -> None:
+    if not isinstance(spec, Prop):
+        problems.append(f"{owner}: declare it as plain(...), text(...) or identifying(...), "
+                        "so that its privacy flag is stated")
+        return
+    if spec.type not in PROPERTY_TYPES:
+        problems.append(f"{owner}: unknown property type {spec.type!r}")
+    if not isinstance(spec.privacy, Privacy):
+        problems.append(f"{owner}: no privacy flag (plain, text or identifying)")
+
+
 def check_vocabulary(
     relation_types: tuple[RelationType, ...] = RELATION_TYPES,
-    kind_properties: dict[NodeKind, dict[str, str]] = KIND_PROPERTIES,
+    kind_properties: dict[NodeKind, dict[str, Prop]] = KIND_PROPERTIES,
 ) -> None:
     """Fail fast on a broken vocabulary: bad names, unknown property types, clashes."""
     problems: list[str] = []
@@ -359,18 +429,16 @@ def check_vocabulary(
             problems.append(f"{rel.name}: type names are UPPER_SNAKE_CASE")
         if not rel.sources or not rel.targets:
             problems.append(f"{rel.name}: needs source and target kinds")
-        for prop, ptype in rel.properties.items():
-            if ptype not in PROPERTY_TYPES:
-                problems.append(f"{rel.name}.{prop}: unknown property type {ptype!r}")
+        for prop, spec in rel.properties.items():
+            _check_prop(f"{rel.name}.{prop}", spec, problems)
             if prop in EDGE_FIELDS:
                 problems.append(f"{rel.name}.{prop}: clashes with a common edge field")
         for prop in rel.required:
             if prop not in rel.properties:
                 problems.append(f"{rel.name}: required {prop!r} is not a declared property")
     for kind, props in kind_properties.items():
-        for prop, ptype in props.items():
-            if ptype not in PROPERTY_TYPES:
-                problems.append(f"{kind}.{prop}: unknown property type {ptype!r}")
+        for prop, spec in props.items():
+            _check_prop(f"{kind}.{prop}", spec, problems)
     for name in (*CASE_LINK_TYPES, *MEASURE_TYPES):
         if name not in names:
             problems.append(f"{name}: listed as special but not a relationship type")

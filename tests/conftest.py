@@ -22,6 +22,8 @@ from tests.bolt import BoltServer, bolt_server
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data"
+#: fictional restricted records added to the dataset, so privacy tests never run empty
+PLANTED = ROOT / "tests" / "planted"
 SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "kz-upr48-joint-submission-2024.txt"
 #: Every backend the contract tests run on; `-m "not bolt"` leaves out the server.
 BACKENDS = ["memory", pytest.param("bolt", marks=pytest.mark.bolt)]
@@ -59,9 +61,10 @@ def _open(backend: str, request: pytest.FixtureRequest, path: Path,
 @pytest.fixture(scope="session", params=BACKENDS)
 def kz_store(request: pytest.FixtureRequest,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    """The bundled dataset loaded once into each backend. Tests must not write to it."""
+    """The bundled dataset and the planted records, loaded once into each backend. Tests
+    must not write to it."""
     store = _open(request.param, request, tmp_path_factory.mktemp("kz") / "store")
-    native.load([DATASET], store, replace=True)
+    native.load([DATASET, PLANTED], store, replace=True)
     yield store
     store.close()
 
@@ -79,7 +82,7 @@ def blank_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Grap
     store.clear()
     yield store
     if server is not None and server.scratch is None:
-        native.load([DATASET], store, replace=True)
+        native.load([DATASET, PLANTED], store, replace=True)
     store.close()
 
 

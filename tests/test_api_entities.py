@@ -51,13 +51,13 @@ def test_relations_filter_by_type(kz_client: TestClient) -> None:
     assert body["relations_page"]["total"] == len(body["relations"])
 
 
-def test_unknown_entity_is_404_naming_the_id(kz_client: TestClient) -> None:
+def test_unknown_entity_is_404_naming_the_parameter_not_the_id(kz_client: TestClient) -> None:
     for url in ("/api/entities/no-such-person", "/api/entities/no-such-person/neighbourhood",
                 "/api/entities/no-such-person/timeline"):
         response = kz_client.get(url)
         assert response.status_code == 404, url
-        assert response.json() == {"detail": "no entity with id 'no-such-person'",
-                                   "id": "no-such-person"}
+        assert response.json() == {"detail": "no entity with the id given as `id`",
+                                   "parameter": "id"}
 
 
 def test_unknown_relationship_type_is_422_naming_types(kz_client: TestClient) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import networkx as nx
 
 from exporters.gephi import gexf, graphml
+from graph.public import PublicView
 from graph.store import GraphStore
 
 
@@ -43,11 +44,14 @@ def test_gexf_reads_back_with_the_same_counts_kinds_and_types(
     assert back.nodes["marat-zhylanbayev"]["label"] == "Marat Zhylanbayev"
 
 
-def test_a_public_export_leaves_restricted_persons_out(kz_store: GraphStore,
-                                                      tmp_path: Path) -> None:
+def test_a_public_export_shows_restricted_persons_by_pseudonym_only(kz_store: GraphStore,
+                                                                  tmp_path: Path) -> None:
+    view = PublicView(kz_store, "secret", kz_store.version)
     path = tmp_path / "public.graphml"
-    path.write_bytes(graphml(kz_store, public=True))
+    path.write_bytes(graphml(view))
     back = nx.read_graphml(path, force_multigraph=True)
     restricted = {n.id for n in kz_store.iter_nodes() if n.restricted}
     assert restricted and not restricted & set(back.nodes)
-    assert back.number_of_nodes() == kz_store.stats().nodes - len(restricted)
+    assert {view.public_id(i) for i in restricted} <= set(back.nodes)
+    assert back.number_of_nodes() == kz_store.stats().nodes
+    assert "Tasbolatova" not in path.read_text()

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from schema.models import Citation, Edge, Node
 from schema.vocabulary import (
     CASE_LINK_TYPES,
+    CITATION_FIELD_PRIVACY,
+    EDGE_FIELD_PRIVACY,
     KIND_LABELS,
+    KIND_PROPERTIES,
     MEASURE_TYPES,
+    NODE_FIELD_PRIVACY,
     RELATION_TYPES,
     RELATIONS,
     NodeKind,
+    Privacy,
+    Prop,
     RelationType,
     check_vocabulary,
+    plain,
 )
 
 
@@ -45,11 +55,15 @@ def test_listing_is_described_as_a_measure_not_a_finding() -> None:
      "UPPER_SNAKE_CASE"),
     (RelationType("X", "x", frozenset(), frozenset({NodeKind.PERSON})), "needs source and target"),
     (RelationType("X", "x", frozenset({NodeKind.PERSON}), frozenset({NodeKind.PERSON}),
-                  properties={"p": "colour"}), "unknown property type"),
+                  properties={"p": Prop("colour", Privacy.TEXT)}), "unknown property type"),
+    (RelationType("X", "x", frozenset({NodeKind.PERSON}), frozenset({NodeKind.PERSON}),
+                  properties={"p": "str"}), "privacy flag"),  # type: ignore[dict-item]
+    (RelationType("X", "x", frozenset({NodeKind.PERSON}), frozenset({NodeKind.PERSON}),
+                  properties={"p": Prop("str", "secret")}), "no privacy flag"),  # type: ignore[arg-type]
     (RelationType("X", "x", frozenset({NodeKind.PERSON}), frozenset({NodeKind.PERSON}),
                   required=("p",)), "not a declared property"),
     (RelationType("X", "x", frozenset({NodeKind.PERSON}), frozenset({NodeKind.PERSON}),
-                  properties={"date": "date"}), "clashes with a common edge field"),
+                  properties={"date": plain("date")}), "clashes with a common edge field"),
 ])
 def test_a_broken_vocabulary_fails_fast(broken: RelationType, message: str) -> None:
     with pytest.raises(RuntimeError, match=message):
@@ -59,3 +73,29 @@ def test_a_broken_vocabulary_fails_fast(broken: RelationType, message: str) -> N
 def test_duplicate_relationship_names_are_refused() -> None:
     with pytest.raises(RuntimeError, match="duplicate"):
         check_vocabulary((*RELATION_TYPES, RELATION_TYPES[0]))
+
+
+def test_every_field_of_every_record_declares_its_privacy() -> None:
+    assert set(Node.model_fields) == set(NODE_FIELD_PRIVACY)
+    assert set(Edge.model_fields) == set(EDGE_FIELD_PRIVACY)
+    assert set(Citation.model_fields) == set(CITATION_FIELD_PRIVACY)
+    for kind, props in KIND_PROPERTIES.items():
+        for name, spec in props.items():
+            assert isinstance(spec.privacy, Privacy), (kind, name)
+
+
+def test_what_identifies_a_person_is_declared_identifying() -> None:
+    assert {p for p, s in KIND_PROPERTIES[NodeKind.PERSON].items()
+            if s.privacy is Privacy.IDENTIFYING} == {"nationality", "place", "occupation", "died"}
+    assert NODE_FIELD_PRIVACY["name"] is NODE_FIELD_PRIVACY["aliases"] is Privacy.IDENTIFYING
+    assert RELATIONS["DETAINED"].properties["place"].privacy is Privacy.IDENTIFYING
+    assert RELATIONS["TARGETED_THROUGH_RELATIVE"].properties["measures"].privacy is Privacy.PLAIN
+
+
+@pytest.mark.parametrize("broken", [
+    {NodeKind.PERSON: {"place": "str"}},
+    {NodeKind.PERSON: {"place": Prop("str", "secret")}},
+])
+def test_a_kind_property_without_a_privacy_flag_is_refused(broken: dict[NodeKind, Any]) -> None:
+    with pytest.raises(RuntimeError, match="privacy flag"):
+        check_vocabulary(kind_properties={**KIND_PROPERTIES, **broken})

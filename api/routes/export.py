@@ -9,7 +9,6 @@ from fastapi.responses import Response
 
 from api.deps import SettingsDep, StoreDep
 from api.limits import within_time_limit
-from api.security import AudienceDep
 from exporters.formats import FORMATS
 
 router = APIRouter(tags=["export"])
@@ -22,13 +21,12 @@ ExportName = Literal["csv", "ftm", "graphml", "gexf"]
 async def export(
     store: StoreDep,
     settings: SettingsDep,
-    audience: AudienceDep,
     format: Annotated[ExportName, Query(description="csv (a zip of nodes.csv and edges.csv), "
                                        "ftm (FollowTheMoney JSON lines), graphml or gexf")],
 ) -> Response:
     fmt = FORMATS[format]
     content = await within_time_limit(store, settings, "export",
-                                      lambda: fmt.render(store, public=audience.public),
+                                      lambda: fmt.render(store),
                                       limit_s=settings.export_timeout_s, inline=False)
     return Response(content=content, media_type=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{fmt.filename}"'})

@@ -1,8 +1,9 @@
 """HTML pages: home and search, entity pages, and each network view as a page and an embed.
 
 Every view answers under `/viz/...` (full page with filters, legend and the
-embed snippet) and `/embed/...` (the bare network, frameable). All requests
-are public for now, so restricted persons are always redacted.
+embed snippet) and `/embed/...` (the bare network, frameable). Pages read the
+store they are given (`StoreDep`): the public view for the public, so restricted
+persons appear only as pseudonymous records, and no template asks who is asking.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from api.routes.search import search_index
 from api.views.entity import entity_page_context
 from api.views.network import NetworkView, build_network, script_json
 from api.views.present import Presenter
-from api.views.redact import Redactor
-from api.views.render import VENDOR_FILES, ViewState, render
+from api.views.render import VENDOR_FILES, ViewState, data_version, render
 from api.views.specs import (
     ViewSpec,
     case_spec,
@@ -54,7 +54,7 @@ def _state(request: Request) -> ViewState:
 def _error_page(exc: Exception) -> HTMLResponse:
     if isinstance(exc, NodeNotFound):
         return render("error.html", 404, title="Not found",
-                      message=f"There is no public entity with the id “{exc.node_id}”.")
+                      message="There is no entity with this id.")
     if isinstance(exc, LimitExceeded | ValueError):
         return render("error.html", 422, title="Cannot show this view", message=str(exc))
     if isinstance(exc, QueryTimeout):
@@ -64,21 +64,21 @@ def _error_page(exc: Exception) -> HTMLResponse:
 
 
 def _network(request: Request, store: GraphStore, settings: Settings,
-             build: Callable[[Redactor], ViewSpec]) -> tuple[ViewSpec, ViewGraph, NetworkView]:
+             build: Callable[[], ViewSpec]) -> tuple[ViewSpec, ViewGraph, NetworkView]:
     """Query, cap and lay out a view: the part that may run past the time limit."""
     state = _state(request)
-    version, redactor = state.refresh(store)
-    spec = build(redactor)
+    version = data_version(store)
+    spec = build()
     graph = spec.graph.capped(settings.view_max_nodes, settings.view_max_edges)
     positions = state.layouts.get(
         (version, spec.path, settings.view_max_nodes, settings.view_max_edges),
         [n.id for n in graph.nodes], [(e.source, e.target) for e in graph.edges])
-    return spec, graph, build_network(graph, positions, Presenter(store, redactor),
+    return spec, graph, build_network(graph, positions, Presenter(store),
                                       centre=spec.centre)
 
 
 async def _view(request: Request, store: GraphStore, settings: Settings,
-                build: Callable[[Redactor], ViewSpec]) -> HTMLResponse:
+                build: Callable[[], ViewSpec]) -> HTMLResponse:
     """Build, cap, lay out and render a view, as a full page or an embed."""
     embed = request.url.path.startswith("/embed/")
     try:
@@ -100,9 +100,8 @@ async def _view(request: Request, store: GraphStore, settings: Settings,
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     def cases_and_stats() -> tuple[list[tuple[str, str]], Stats]:
-        _, redactor = _state(request).refresh(store)
-        cases = sorted(((n.id, redactor.name(n)) for n in store.iter_nodes(NodeKind.CASE)
-                        if redactor.linkable(n)), key=lambda c: c[1])
+        cases = sorted(((n.id, n.name) for n in store.iter_nodes(NodeKind.CASE)),
+                       key=lambda c: (c[1], c[0]))
         return cases, store.stats()
     try:
         cases, stats = await within_time_limit(store, settings, "home page", cases_and_stats)
@@ -115,8 +114,7 @@ async def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTML
 async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
                       entity_id: str) -> HTMLResponse:
     def context_of() -> dict[str, Any]:
-        _, redactor = _state(request).refresh(store)
-        return entity_page_context(store, redactor, entity_id)
+        return entity_page_context(store, entity_id)
     try:
         context = await within_time_limit(store, settings, "entity page", context_of)
     except RepgraphError as exc:
@@ -129,8 +127,8 @@ async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
 async def entity_network(request: Request, store: StoreDep, settings: SettingsDep,
                          entity_id: str, depth: Annotated[int, Query(ge=1)] = 1,
                          types: ListParam = []) -> HTMLResponse:  # noqa: B006
-    return await _view(request, store, settings, lambda redactor: entity_spec(
-        store, redactor, settings, entity_id, depth, parse_types(types)))
+    return await _view(request, store, settings, lambda: entity_spec(
+        store, settings, entity_id, depth, parse_types(types)))
 
 
 @router.get("/viz/path", response_class=HTMLResponse)
@@ -141,7 +139,7 @@ async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
                        mode: Literal["shortest", "all"] = "shortest") -> Response:
     try:
         resolved = await within_time_limit(store, settings, "view", lambda: [
-            _resolve(request, store, ref) for ref in (source, target)])
+            _resolve(store, ref) for ref in (source, target)])
     except RepgraphError as exc:
         return _error_page(exc)
     if resolved != [source, target]:
@@ -150,25 +148,22 @@ async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
         return RedirectResponse(f"{request.url.path}?{query}", 303)
 
     return await _view(request, store, settings,
-                       lambda redactor: path_spec(store, redactor, source, target, mode))
+                       lambda: path_spec(store, source, target, mode))
 
 
-def _resolve(request: Request, store: GraphStore, ref: str) -> str:
-    """An id stays as it is; a name becomes the id of the closest public match."""
+def _resolve(store: GraphStore, ref: str) -> str:
+    """An id stays as it is; a name becomes the id of the closest match."""
     if store.has_node(ref):
         return ref
-    _, redactor = _state(request).refresh(store)
-    for hit in search_index(request, store, public=True).search(ref, limit=10):
-        if redactor.linkable(hit.node):
-            return hit.node.id
-    return ref
+    hits = search_index(store).search(ref, limit=1)
+    return hits[0].node.id if hits else ref
 
 
 @router.get("/viz/relatives", response_class=HTMLResponse)
 @router.get("/embed/relatives", response_class=HTMLResponse)
 async def relatives_network(request: Request, store: StoreDep,
                             settings: SettingsDep) -> HTMLResponse:
-    return await _view(request, store, settings, lambda _: relatives_spec(store))
+    return await _view(request, store, settings, lambda: relatives_spec(store))
 
 
 @router.get("/viz/case/{case_id}", response_class=HTMLResponse)
@@ -176,14 +171,14 @@ async def relatives_network(request: Request, store: StoreDep,
 async def case_network(request: Request, store: StoreDep, settings: SettingsDep,
                        case_id: str) -> HTMLResponse:
     return await _view(request, store, settings,
-                       lambda redactor: case_spec(store, redactor, case_id))
+                       lambda: case_spec(store, case_id))
 
 
 @router.get("/viz/graph", response_class=HTMLResponse)
 @router.get("/embed/graph", response_class=HTMLResponse)
 async def whole_network(request: Request, store: StoreDep, settings: SettingsDep,
                         kinds: ListParam = []) -> HTMLResponse:  # noqa: B006
-    return await _view(request, store, settings, lambda _: graph_spec(store, parse_kinds(kinds)))
+    return await _view(request, store, settings, lambda: graph_spec(store, parse_kinds(kinds)))
 
 
 @router.get("/vendor/{name}")

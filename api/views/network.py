@@ -17,7 +17,6 @@ from pyvis.network import Network
 
 from api.views.layout import Positions
 from api.views.present import Presenter, Record
-from api.views.redact import Redactor
 from api.views.style import (
     KIND_STYLES,
     RESTRICTED_COLOUR,
@@ -82,22 +81,6 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def view_ids(graph: ViewGraph, red: Redactor) -> dict[str, str]:
-    """Browser-side ids: real ids for public entities, opaque per-view ids for the others."""
-    ids: dict[str, str] = {}
-    hidden = unlinked = 0
-    for node in graph.nodes:
-        if red.hidden(node):
-            hidden += 1
-            ids[node.id] = f"restricted-{hidden}"
-        elif not red.linkable(node):
-            unlinked += 1
-            ids[node.id] = f"unlinked-{unlinked}"
-        else:
-            ids[node.id] = node.id
-    return ids
-
-
 def _node_style(node: Node, hidden: bool, centre: bool) -> dict[str, Any]:
     style = KIND_STYLES[node.kind]
     if hidden:
@@ -111,16 +94,14 @@ def _node_style(node: Node, hidden: bool, centre: bool) -> dict[str, Any]:
 
 def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                   centre: str | None = None) -> NetworkView:
-    red = presenter.redactor
-    ids = view_ids(graph, red)
     by_id = {n.id: n for n in graph.nodes}
     net = Network(directed=True)
     net.toggle_physics(False)
     details: dict[str, dict[str, Any]] = {}
     for node in graph.nodes:
-        vid = ids[node.id]
-        hidden = red.hidden(node)
-        name = red.name(node)
+        vid = node.id
+        hidden = node.restricted
+        name = node.name
         x, y = positions.get(node.id, (0.0, 0.0))
         style = _node_style(node, hidden, centre == node.id)
         net.add_node(vid, label=_short(name), title=f"{name}\n{kind_label(node.kind)}",
@@ -130,8 +111,8 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         source, target = by_id[edge.source], by_id[edge.target]
         eid = f"e{number}"
         label = relation_label(edge.type)
-        net.add_edge(ids[edge.source], ids[edge.target], id=eid, label=label,
-                     title=f"{red.name(source)} — {label} — {red.name(target)}",
+        net.add_edge(edge.source, edge.target, id=eid, label=label,
+                     title=f"{source.name} — {label} — {target.name}",
                      arrows="to" if edge.directed else "",
                      color={"color": edge_colour(edge.type), "highlight": edge_colour(edge.type)},
                      dashes=edge_dashed(edge.certainty))
@@ -149,7 +130,7 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         data={"nodes": net.nodes, "edges": net.edges, "options": options, "details": details},
         kinds=[k for k in NodeKind if any(n.kind is k for n in graph.nodes)],
         node_count=len(net.nodes), edge_count=len(net.edges),
-        has_restricted=any(red.hidden(n) for n in graph.nodes),
+        has_restricted=any(n.restricted for n in graph.nodes),
         has_measures=any(is_measure(e.type) for e in graph.edges),
         has_uncertain=any(edge_dashed(e.certainty) for e in graph.edges),
     )

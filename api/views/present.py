@@ -1,7 +1,8 @@
-"""Nodes, edges and citations as the public reads them: plain strings, already redacted.
+"""Nodes, edges and citations as a reader sees them: plain strings.
 
 The network side panel and the entity page both show these records, so the
-wording (and the redaction) lives in one place. Everything returned is plain
+wording lives in one place. The records come from the store the page reads (the
+public view for the public), so nothing here decides what may be shown. Everything returned is plain
 text or an http(s) URL; escaping is the template's or the DOM's job.
 """
 
@@ -11,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from api.views.redact import Redactor
 from api.views.style import kind_label, relation_label
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
@@ -57,9 +57,8 @@ def _value(value: object) -> str:
 class Presenter:
     """Turns records into `Record`s, looking up source documents for citation titles."""
 
-    def __init__(self, store: GraphStore, redactor: Redactor) -> None:
+    def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.redactor = redactor
         self._sources: dict[str, Node] = {}
 
     def load_sources(self, citations: Iterable[Citation]) -> None:
@@ -67,33 +66,29 @@ class Presenter:
         if wanted:
             self._sources.update(self.store.find_nodes(wanted))
 
-    def citation(self, citation: Citation, sensitive: bool) -> CitationView:
+    def citation(self, citation: Citation) -> CitationView:
         source = self._sources.get(citation.source)
-        title = self.redactor.text(source.name) if source else citation.source
+        title = source.name if source else citation.source
         parts = [title]
         if citation.paragraph:
             parts.append(f"para. {citation.paragraph}")
         if citation.footnote is not None:
             parts.append(f"footnote {citation.footnote}")
-        note = self.redactor.citation_note(citation, sensitive)
+        note = citation.note
         text = ", ".join(parts) + (f" ({note})" if note else "")
         url = safe_url(citation.url) or (safe_url(source.properties.get("url")) if source else None)
         return CitationView(text=text, url=url)
 
     def node(self, node: Node) -> Record:
-        red = self.redactor
         self.load_sources(node.citations)
-        if red.hidden(node):
-            return Record(
-                heading=red.name(node).capitalize(), kind=kind_label(node.kind), restricted=True,
-                facts=[("Note", "This person's identity is withheld to protect them.")],
-                citations=[self.citation(c, sensitive=True) for c in node.citations],
-            )
         facts: list[tuple[str, str]] = []
+        if node.restricted:
+            facts.append(("Note", "Restricted: this person's identity is withheld from the "
+                                  "public to protect them."))
         if node.aliases:
-            facts.append(("Also known as", red.text(", ".join(node.aliases))))
+            facts.append(("Also known as", ", ".join(node.aliases)))
         if node.description:
-            facts.append(("Description", red.text(node.description)))
+            facts.append(("Description", node.description))
         if node.roles:
             facts.append(("Roles", _value(node.roles)))
         if node.status:
@@ -101,33 +96,32 @@ class Presenter:
         if node.group and node.count is not None:
             facts.append(("Number", f"{node.count_qualifier or ''} {node.count}".strip()))
         for key, value in node.properties.items():
-            facts.append((key.replace("_", " ").capitalize(), red.text(_value(value))))
+            facts.append((key.replace("_", " ").capitalize(), _value(value)))
         return Record(
-            heading=red.name(node), kind=kind_label(node.kind), facts=facts,
-            citations=[self.citation(c, sensitive=False) for c in node.citations],
-            links=entity_links(node) if red.linkable(node) else [],
+            heading=node.name[:1].upper() + node.name[1:], kind=kind_label(node.kind),
+            facts=facts, citations=[self.citation(c) for c in node.citations],
+            links=entity_links(node), restricted=node.restricted,
         )
 
     def edge(self, edge: Edge, source: Node, target: Node) -> Record:
-        red = self.redactor
         self.load_sources(edge.citations)
-        sensitive = red.touches_restricted(edge)
         arrow = "→" if edge.directed else "—"
-        heading = f"{red.name(source)} {arrow} {relation_label(edge.type)} {arrow} {red.name(target)}"
+        heading = f"{source.name} {arrow} {relation_label(edge.type)} {arrow} {target.name}"
         facts = [("Relationship", relation_label(edge.type))]
         if edge.date:
             facts.append(("Date", f"{edge.date} to {edge.end}" if edge.end else edge.date))
         if edge.certainty is not Certainty.STATED:
-            who = red.text(edge.claimed_by or "unknown")
+            who = edge.claimed_by or "unknown"
             facts.append(("Certainty", f"{edge.certainty.value}, according to {who}"))
-        for key, value in red.edge_properties(edge).items():
+        for key, value in edge.properties.items():
             facts.append((key.replace("_", " ").capitalize(), _value(value)))
-        return Record(heading=heading, kind="Relationship", facts=facts, restricted=sensitive,
-                      citations=[self.citation(c, sensitive) for c in edge.citations])
+        return Record(heading=heading, kind="Relationship", facts=facts,
+                      restricted=source.restricted or target.restricted,
+                      citations=[self.citation(c) for c in edge.citations])
 
 
 def entity_links(node: Node) -> list[tuple[str, str]]:
-    """Same-origin links from a public entity to its page and views."""
+    """Same-origin links from an entity to its page and views."""
     links = [("Entity page", f"/entities/{node.id}"),
              ("Network around it", f"/viz/entity/{node.id}")]
     if node.kind is NodeKind.CASE:

@@ -16,9 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from api.views.layout import LayoutCache
-from api.views.redact import Redactor
 from api.views.style import KIND_STYLES, MEASURE_COLOUR, RELATION_COLOUR, RESTRICTED_COLOUR
-from graph.deadline import leave_inline
 from graph.store import GraphStore
 
 HERE = Path(__file__).resolve().parent
@@ -57,24 +55,12 @@ def render(template: str, status_code: int = 200, **context: Any) -> HTMLRespons
 
 
 def data_version(store: GraphStore) -> Hashable:
-    """Changes whenever the stored data does (the embedded store counts its writes)."""
-    stats = store.stats()
-    return (id(store), getattr(store, "version", None), stats.nodes, stats.edges)
+    """Changes whenever the data a page reads does: the store, or its public view."""
+    return (type(store).__name__, store.version)
 
 
 class ViewState:
-    """The redactor and the layouts for the current data; rebuilt when the data changes."""
+    """The layouts of recent views, keyed by the data version they were drawn from."""
 
     def __init__(self) -> None:
-        self._version: Hashable = None
-        self._redactor: Redactor | None = None
         self.layouts = LayoutCache()
-
-    def refresh(self, store: GraphStore) -> tuple[Hashable, Redactor]:
-        version = data_version(store)
-        if self._redactor is None or version != self._version:
-            leave_inline()  # built from every node: in a worker, not on the event loop
-            self._redactor = Redactor(store.iter_nodes())
-            self._version = version
-            self.layouts = LayoutCache()
-        return version, self._redactor

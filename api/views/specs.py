@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from api.views.redact import Redactor
 from api.views.subgraphs import (
     ViewGraph,
     case_view,
     entity_view,
     path_view,
     relatives_view,
-    require_public,
     whole_view,
 )
 from graph.settings import Settings
@@ -64,12 +62,11 @@ def parse_kinds(values: list[str]) -> list[NodeKind]:
     return [k for k in NodeKind if k.value in names]
 
 
-def entity_spec(store: GraphStore, red: Redactor, settings: Settings, entity_id: str,
+def entity_spec(store: GraphStore, settings: Settings, entity_id: str,
                 depth: int, types: list[str]) -> ViewSpec:
-    require_public(store, red.restricted_ids, entity_id)
     limit = min(settings.view_max_nodes, settings.max_page)
     graph = entity_view(store, entity_id, depth=depth, types=types or None, limit=limit)
-    name = red.name(store.get_node(entity_id))
+    name = store.get_node(entity_id).name
     hops = "one step" if depth == 1 else f"{depth} steps"
     filtered = f", through {', '.join(t.lower().replace('_', ' ') for t in types)} only" if types else ""
     return ViewSpec(
@@ -81,10 +78,9 @@ def entity_spec(store: GraphStore, red: Redactor, settings: Settings, entity_id:
     )
 
 
-def path_spec(store: GraphStore, red: Redactor, source: str, target: str, mode: str) -> ViewSpec:
-    require_public(store, red.restricted_ids, source, target)
+def path_spec(store: GraphStore, source: str, target: str, mode: str) -> ViewSpec:
     graph = path_view(store, source, target, mode=mode)
-    a, b = red.name(store.get_node(source)), red.name(store.get_node(target))
+    a, b = store.get_node(source).name, store.get_node(target).name
     which = "All shortest connections" if mode == "all" else "The shortest connection"
     return ViewSpec(
         title=f"How {a} connects to {b}", controls="path", graph=graph,
@@ -102,10 +98,9 @@ def relatives_spec(store: GraphStore) -> ViewSpec:
     )
 
 
-def case_spec(store: GraphStore, red: Redactor, case_id: str) -> ViewSpec:
-    require_public(store, red.restricted_ids, case_id)
+def case_spec(store: GraphStore, case_id: str) -> ViewSpec:
     graph = case_view(store, case_id)
-    name = red.name(store.get_node(case_id))
+    name = store.get_node(case_id).name
     return ViewSpec(
         title=name, centre=case_id, path=f"/case/{quote(case_id)}", graph=graph,
         intro="The case, its defendants, charges and agencies, and other cases that share them.",

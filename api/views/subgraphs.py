@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph import queries
-from graph.errors import NodeNotFound
 from graph.store import GraphStore
 from schema.models import Edge, Node
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, NodeKind
@@ -132,11 +131,3 @@ def whole_view(store: GraphStore, kinds: frozenset[NodeKind] | None) -> ViewGrap
     rank = {n.id: i for i, n in enumerate(nodes)}
     edges.sort(key=lambda e: (max(rank[e.source], rank[e.target]), e.id))
     return ViewGraph(nodes=nodes, edges=edges)
-
-
-def require_public(store: GraphStore, restricted: frozenset[str], *node_ids: str) -> None:
-    """A restricted person is answered like an unknown id, so a public URL confirms nothing."""
-    store.require(*node_ids)
-    for node_id in node_ids:
-        if node_id in restricted:
-            raise NodeNotFound(node_id)

@@ -1,0 +1,313 @@
+"""The public audience's view of a store: restricted persons as pseudonymous records.
+
+nomenklatura scopes a store with `store.view(scope)`; here the public reads a
+`PublicView`, one per version of the store's content, and everything public (API,
+pages, embeds, search, exports, the CLI's export) is a query over it. Privacy is
+therefore a property of the records the public is handed, not a filter over the
+bytes of an answer:
+
+- a restricted record is replaced by one with a pseudonymous id
+  (`restricted-` + 16 hex digits: its pinned `pseudonym`, else an HMAC of its id under
+  the one secret), the name "a restricted person" and only the fields and properties
+  the vocabulary marks `plain`;
+- a public record whose id names a restricted person gets an id `redacted-...`;
+- every `text` or `identifying` value of the other records has restricted persons'
+  names removed (`graph.names`), and relationships touching a restricted record drop
+  their `identifying` properties and citation notes;
+- the view knows records only by their public ids: a restricted person's real id is
+  as unknown to it as an id that was never stored, so "not found" has one shape.
+
+The view is built lazily: creating one costs nothing, the first read makes one pass
+over the nodes (which ids are hidden, which words are names), and each record is
+rewritten when it is first read, then cached for the life of the view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.deadline import leave_inline
+from graph.errors import RepgraphError
+from graph.names import PLACEHOLDER, NameMatcher
+from graph.results import Stats, WriteReport
+from graph.store import GraphStore, RawPath
+from schema.models import Citation, Edge, Node, edge_id
+from schema.vocabulary import (
+    CITATION_FIELD_PRIVACY,
+    KIND_PROPERTIES,
+    NODE_FIELD_PRIVACY,
+    RELATIONS,
+    NodeKind,
+    Privacy,
+    Prop,
+)
+
+RESTRICTED_GROUP = "restricted persons"
+RESTRICTED_PREFIX, MASKED_PREFIX = "restricted-", "redacted-"
+_SLUG_WORDS = re.compile(r"[-.]")
+
+
+def load_secret(data_dir: Path | None, configured: str | None) -> str:
+    """The configured secret, else one generated once and kept beside the data."""
+    if configured:
+        return configured
+    if data_dir is None:
+        return secrets.token_hex(32)
+    path = data_dir / ".redaction-secret"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_hex(32)
+        path.write_text(value)
+        path.chmod(0o600)
+        return value
+
+
+class ReadOnlyView(RepgraphError):
+    """The public view cannot be written to."""
+
+
+class PublicView(GraphStore):
+    """A read-only `GraphStore` holding what the public may know of `store`."""
+
+    def __init__(self, store: GraphStore, secret: str, version: Hashable) -> None:
+        self._store = store
+        self._secret = secret.encode()
+        self._version = version
+        self.backend = store.backend
+        self.checks_deadlines = store.checks_deadlines
+        self._lock = threading.Lock()
+        self._built = False
+        self._matcher = NameMatcher([], [])
+        self._public_ids: dict[str, str] = {}  # hidden real id -> public id
+        self._real_ids: dict[str, str] = {}  # public id -> hidden real id
+        self._restricted: frozenset[str] = frozenset()
+        self._nodes: dict[str, Node] = {}  # real id -> public record
+        self._edges: dict[str, Edge] = {}
+        self._edge_real: dict[str, str] = {}  # public edge id -> real edge id
+
+    @property
+    def version(self) -> Hashable:
+        return self._version
+
+    # -- building ------------------------------------------------------------
+    def _build(self) -> None:
+        if self._built:
+            return
+        leave_inline()  # one pass over every node: not for the event loop
+        with self._lock:
+            if self._built:
+                return
+            nodes = list(self._store.iter_nodes())
+            hidden = [n for n in nodes if n.restricted]
+            self._matcher = NameMatcher(
+                [(n.name, *n.aliases) for n in hidden if not n.group],
+                [label for n in nodes if n.kind is NodeKind.PERSON and not n.restricted
+                 and not n.group for label in (n.name, *n.aliases)])
+            self._restricted = frozenset(n.id for n in hidden)
+            for node in hidden:
+                self._hide(node.id, node.pseudonym or self._derive(RESTRICTED_PREFIX, node.id))
+            if self._matcher.active:
+                for node in nodes:
+                    if not node.restricted and self._matcher.names(_SLUG_WORDS.sub(" ", node.id)):
+                        self._hide(node.id, self._derive(MASKED_PREFIX, node.id))
+            self._built = True
+
+    def _derive(self, prefix: str, real_id: str) -> str:
+        return prefix + hmac.new(self._secret, real_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+    def _hide(self, real_id: str, public_id: str) -> None:
+        self._public_ids[real_id] = public_id
+        self._real_ids[public_id] = real_id
+
+    def public_id(self, real_id: str) -> str:
+        self._build()
+        return self._public_ids.get(real_id, real_id)
+
+    def _real(self, public_id: str) -> str | None:
+        """The stored id a public id stands for; None for an id the public cannot know."""
+        self._build()
+        if public_id in self._real_ids:
+            return self._real_ids[public_id]
+        return None if public_id in self._public_ids else public_id
+
+    # -- rewriting records ---------------------------------------------------
+    def _node(self, node: Node) -> Node:
+        done = self._nodes.get(node.id)
+        if done is None:
+            done = self._nodes[node.id] = self._rewrite_node(node)
+        return done
+
+    def _rewrite_node(self, node: Node) -> Node:
+        spec = KIND_PROPERTIES[node.kind]
+        if node.restricted:
+            return Node.model_construct(
+                id=self.public_id(node.id), kind=node.kind,
+                name=RESTRICTED_GROUP if node.group else PLACEHOLDER,
+                sensitivity=node.sensitivity, group=node.group, count=node.count,
+                count_qualifier=node.count_qualifier if _shown(NODE_FIELD_PRIVACY[
+                    "count_qualifier"], hidden=True) else None,
+                properties={k: v for k, v in node.properties.items()
+                            if _shown(spec[k].privacy, hidden=True)},
+                citations=[self._citation(c, hidden=True) for c in node.citations])
+        scrub = self._matcher.scrub
+        return node.model_copy(update={
+            "id": self.public_id(node.id), "name": scrub(node.name),
+            "aliases": [scrub(a) for a in node.aliases],
+            "description": _maybe(scrub, node.description),
+            "count_qualifier": _maybe(scrub, node.count_qualifier), "pseudonym": None,
+            "properties": self._properties(node.properties, spec, hidden=False),
+            "citations": [self._citation(c, hidden=False) for c in node.citations]})
+
+    def _edge(self, edge: Edge) -> Edge:
+        done = self._edges.get(edge.id)
+        if done is None:
+            done = self._edges[edge.id] = self._rewrite_edge(edge)
+            self._edge_real[done.id] = edge.id
+        return done
+
+    def _rewrite_edge(self, edge: Edge) -> Edge:
+        touches = edge.source in self._restricted or edge.target in self._restricted
+        source, target = self.public_id(edge.source), self.public_id(edge.target)
+        key = edge.key
+        if key and self._matcher.names(_SLUG_WORDS.sub(" ", key)):
+            key = self._derive("k", key)
+        return edge.model_copy(update={
+            "id": edge_id(edge.type, source, target, key), "source": source, "target": target,
+            "key": key, "claimed_by": _maybe(self._matcher.scrub, edge.claimed_by),
+            "properties": self._properties(edge.properties, RELATIONS[edge.type].properties,
+                                           hidden=touches),
+            "citations": [self._citation(c, hidden=touches) for c in edge.citations]})
+
+    def _properties(self, values: dict[str, Any], spec: dict[str, Prop],
+                    hidden: bool) -> dict[str, Any]:
+        return {k: v if spec[k].privacy is Privacy.PLAIN else self._scrub_value(v)
+                for k, v in values.items() if _shown(spec[k].privacy, hidden)}
+
+    def _scrub_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._matcher.scrub(value)
+        if isinstance(value, list):
+            return [self._scrub_value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._scrub_value(v) for k, v in value.items()}
+        return value
+
+    def _citation(self, citation: Citation, hidden: bool) -> Citation:
+        note_shown = _shown(CITATION_FIELD_PRIVACY["note"], hidden)
+        url = citation.url
+        return citation.model_copy(update={
+            "note": _maybe(self._matcher.scrub, citation.note) if note_shown else None,
+            "url": self._matcher.url(url) if url else None})
+
+    # -- the GraphStore contract, read-only -----------------------------------
+    def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
+              replace: bool = False) -> WriteReport:
+        raise ReadOnlyView("the public view is read-only")
+
+    def clear(self) -> None:
+        raise ReadOnlyView("the public view is read-only")
+
+    def find_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        wanted: dict[str, str] = {}
+        for public_id in ids:
+            real = self._real(public_id)
+            if real is not None:
+                wanted[real] = public_id
+        found = self._store.find_nodes(wanted)
+        return {wanted[real]: self._node(node) for real, node in found.items()}
+
+    def find_edges(self, ids: Iterable[str]) -> dict[str, Edge]:
+        self._build()
+        wanted = {self._edge_real.get(i) or self._real_edge_id(i): i for i in ids}
+        found = self._store.find_edges(r for r in wanted if r is not None)
+        return {wanted[real]: self._edge(e) for real, e in found.items()
+                if self._edge(e).id == wanted[real]}
+
+    def _real_edge_id(self, public_id: str) -> str | None:
+        parts = public_id.split("|")
+        if len(parts) not in (3, 4):
+            return None
+        source, target = self._real(parts[0]), self._real(parts[2])
+        if source is None or target is None:
+            return None
+        return edge_id(parts[1], source, target, parts[3] if len(parts) == 4 else None)
+
+    def iter_nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        self._build()
+        for node in self._store.iter_nodes(kind):
+            yield self._node(node)
+
+    def searchable_nodes(self) -> Iterator[Node]:
+        """Only what has a public name: a pseudonym is not found by searching."""
+        return (n for n in self.iter_nodes() if not n.restricted)
+
+    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+        self._build()
+        for edge in self._store.iter_edges(types):
+            yield self._edge(edge)
+
+    def incident_edges(self, node_id: str, types: Iterable[str] | None = None,
+                       offset: int = 0, limit: int | None = None) -> list[Edge]:
+        real = self._real(node_id)
+        if real is None:
+            return []
+        # ordered by the ids the public sees, so the order says nothing of the real ones
+        edges = sorted((self._edge(e) for e in self._store.incident_edges(real, types)),
+                       key=lambda e: e.id)
+        return edges[offset:None if limit is None else offset + limit]
+
+    def degree(self, node_id: str) -> int:
+        real = self._real(node_id)
+        return 0 if real is None else self._store.degree(real)
+
+    def find_paths(self, source: str, target: str, *, max_hops: int, all_shortest: bool,
+                   types: frozenset[str] | None, avoid: frozenset[str],
+                   limit: int) -> list[RawPath]:
+        real_source, real_target = self._real(source), self._real(target)
+        if real_source is None or real_target is None:
+            return []
+        real_avoid = frozenset(r for r in map(self._real, avoid) if r is not None)
+        found = self._store.find_paths(real_source, real_target, max_hops=max_hops,
+                                       all_shortest=all_shortest, types=types,
+                                       avoid=real_avoid, limit=limit)
+        paths = [RawPath(tuple(self.public_id(n) for n in p.nodes),
+                         tuple(self._edge(e) for e in p.edges)) for p in found]
+        return sorted(paths, key=lambda p: [e.id for e in p.edges]) if all_shortest else paths
+
+    def stats(self) -> Stats:
+        return self._store.stats()
+
+
+def _shown(privacy: Privacy, hidden: bool) -> bool:
+    """Whether a value with this flag is shown on a record that is (or touches) a
+    restricted one: only plain values are; every value is shown elsewhere."""
+    return privacy is Privacy.PLAIN or not hidden
+
+
+def _maybe(scrub: Any, value: str | None) -> str | None:
+    return None if value is None else str(scrub(value))
+
+
+class PublicViews:
+    """The current public view of one store: a new one whenever its version changes."""
+
+    def __init__(self, store: GraphStore, secret: str) -> None:
+        self.store, self.secret = store, secret
+        self._view: PublicView | None = None
+
+    def get(self) -> PublicView:
+        version = self.store.version
+        view = self._view
+        if view is None or view.version != version:
+            view = self._view = PublicView(self.store, self.secret, version)
+        return view
+

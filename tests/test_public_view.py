@@ -1,0 +1,200 @@
+"""The public view of a store: pseudonymous records, scrubbed text, unknown real ids.
+
+Every test plants its own restricted records, so none depends on what the bundled
+dataset happens to hold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph import queries
+from graph.errors import NodeNotFound
+from graph.memory import MemoryStore
+from graph.names import PLACEHOLDER, WITHHELD_LINK, NameMatcher
+from graph.public import PublicView, PublicViews, ReadOnlyView, load_secret
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import NodeKind, Sensitivity
+
+CITE = [Citation(source="doc", paragraph="1.1")]
+R = Sensitivity.RESTRICTED
+
+
+def person(node_id: str, name: str, **extra: object) -> Node:
+    return Node.model_validate({"id": node_id, "kind": NodeKind.PERSON, "name": name,
+                                "citations": CITE, **extra})
+
+
+def planted() -> MemoryStore:
+    """A public exile, her restricted brother, a public man who shares a surname with a
+    restricted brother of his, and a case named after the restricted one."""
+    store = MemoryStore()
+    store.write([
+        Node(id="doc", kind=NodeKind.SOURCE, name="Report"),
+        person("bota-j", "Bota Jardemalie", description="Her brother Iskander Yerimbetov "
+               "was arrested; see https://news.example/yerimbetov-arrested"),
+        person("iskander-y", "Iskander Yerimbetov", aliases=["Искандер Ерімбетов"],
+               sensitivity=R, description="brother", properties={"place": "Almaty"},
+               citations=[Citation(source="doc", paragraph="3.7", note="named in 3.7")]),
+        person("barlyk-m", "Barlyk Mendygazyev", description="Kalyk Mendygazyev's brother"),
+        person("kalyk-m", "Kalyk Mendygazyev", sensitivity=R),
+        Node(id="case-yerimbetov", kind=NodeKind.CASE, name="Case of Ерімбетова",
+             citations=CITE),
+        Node(id="agency", kind=NodeKind.AGENCY, name="Security Agency", citations=CITE),
+    ], [
+        Edge(type="TARGETED_THROUGH_RELATIVE", source="iskander-y", target="bota-j",
+             properties={"measures": ["arrest"], "relation": "brother",
+                         "purpose": "to reach Bota"},
+             citations=[Citation(source="doc", paragraph="3.7", note="Yerimbetov's arrest")]),
+        Edge(type="DETAINED", source="agency", target="iskander-y", date="2017",
+             properties={"place": "his flat in Almaty", "form": "arrest"}, citations=CITE),
+        Edge(type="DEFENDANT_IN", source="iskander-y", target="case-yerimbetov", citations=CITE),
+        Edge(type="FAMILY_OF", source="kalyk-m", target="barlyk-m",
+             properties={"relation": "brother"}, citations=CITE),
+    ])
+    return store
+
+
+@pytest.fixture
+def view() -> PublicView:
+    store = planted()
+    return PublicView(store, "secret", store.version)
+
+
+def test_a_restricted_person_is_a_record_with_a_pseudonym_and_nothing_else(
+        view: PublicView) -> None:
+    pseudonym = view.public_id("iskander-y")
+    node = view.get_node(pseudonym)
+    assert pseudonym.startswith("restricted-") and len(pseudonym) == len("restricted-") + 16
+    assert node.name == PLACEHOLDER and node.restricted
+    assert (node.aliases, node.description, node.properties) == ([], None, {})
+    assert [c.note for c in node.citations] == [None]
+    assert [c.paragraph for c in node.citations] == ["3.7"], "where the source says it stays"
+
+
+def test_the_real_id_of_a_restricted_person_is_unknown_like_any_other(view: PublicView) -> None:
+    assert not view.has_node("iskander-y") and not view.has_node("nobody-at-all")
+    assert view.incident_edges("iskander-y") == view.incident_edges("nobody-at-all") == []
+    assert view.degree("iskander-y") == 0
+    with pytest.raises(NodeNotFound):
+        queries.relations(view, "iskander-y")
+
+
+def test_pseudonyms_are_stable_secret_and_pinnable(tmp_path: Path) -> None:
+    store = planted()
+    secret = load_secret(tmp_path, None)
+    assert load_secret(tmp_path, None) == secret, "kept beside the data"
+    a = PublicView(store, secret, 1).public_id("iskander-y")
+    assert PublicView(store, secret, 2).public_id("iskander-y") == a
+    assert PublicView(store, "another secret", 1).public_id("iskander-y") != a
+    assert "iskander" not in a
+    pinned = "restricted-00000000000000aa"
+    store.write([person("iskander-y", "Iskander Yerimbetov", sensitivity=R, pseudonym=pinned)], [])
+    assert PublicView(store, secret, store.version).public_id("iskander-y") == pinned
+
+
+def test_names_are_removed_from_every_other_record(view: PublicView) -> None:
+    bota = view.get_node("bota-j")
+    assert bota.description == f"Her brother {PLACEHOLDER} was arrested; see {WITHHELD_LINK}"
+    barlyk = view.get_node("barlyk-m")
+    assert barlyk.name == "Barlyk Mendygazyev", "a shared surname alone is not a mention"
+    assert barlyk.description == f"{PLACEHOLDER}'s brother"
+
+
+def test_a_public_id_that_names_a_restricted_person_is_replaced(view: PublicView) -> None:
+    case_id = view.public_id("case-yerimbetov")
+    assert case_id.startswith("redacted-")
+    assert view.get_node(case_id).name == f"Case of {PLACEHOLDER}", "an inflected Cyrillic form"
+    assert not view.has_node("case-yerimbetov")
+
+
+def test_relationships_touching_a_restricted_person_keep_only_plain_values(
+        view: PublicView) -> None:
+    pseudonym = view.public_id("iskander-y")
+    edges = {e.type: e for e in view.incident_edges(pseudonym)}
+    detained = edges["DETAINED"]
+    assert detained.properties == {}, "form is text, place identifying: both withheld"
+    assert detained.date == "2017" and detained.target == pseudonym
+    targeted = edges["TARGETED_THROUGH_RELATIVE"]
+    assert targeted.properties == {"measures": ["arrest"], "relation": "brother"}
+    assert [c.note for c in targeted.citations] == [None]
+    assert targeted.id == f"{pseudonym}|TARGETED_THROUGH_RELATIVE|bota-j"
+
+
+def test_relationship_ids_and_order_are_built_from_public_ids(view: PublicView) -> None:
+    ids = [e.id for e in view.incident_edges(view.public_id("iskander-y"))]
+    assert ids == sorted(ids)
+    assert not any("iskander" in i or "yerimbetov" in i for e in view.iter_edges()
+                   for i in (e.id, e.source, e.target))
+    assert set(view.find_edges(ids)) == set(ids)
+
+
+def test_paths_run_through_pseudonyms(view: PublicView) -> None:
+    found = queries.paths(view, "bota-j", view.public_id("case-yerimbetov"))
+    assert [n.id for n in found[0].nodes] == [
+        "bota-j", view.public_id("iskander-y"), view.public_id("case-yerimbetov")]
+    with pytest.raises(NodeNotFound):
+        queries.paths(view, "bota-j", "iskander-y")
+
+
+def test_the_view_is_read_only(view: PublicView) -> None:
+    with pytest.raises(ReadOnlyView):
+        view.write([], [])
+    with pytest.raises(ReadOnlyView):
+        view.clear()
+
+
+def test_search_finds_no_pseudonym_and_no_restricted_name(view: PublicView) -> None:
+    searchable = {n.id for n in view.searchable_nodes()}
+    assert view.public_id("iskander-y") not in searchable
+    assert all("Yerimbetov" not in n.name for n in view.searchable_nodes())
+
+
+def test_a_new_version_gets_a_new_view_and_the_same_one_otherwise() -> None:
+    store = planted()
+    views = PublicViews(store, "s")
+    first = views.get()
+    assert views.get() is first
+    store.write([person("new-person", "New Person")], [])
+    assert views.get() is not first and views.get().has_node("new-person")
+
+
+def test_nothing_restricted_means_records_pass_unchanged() -> None:
+    store = MemoryStore()
+    bota = person("bota-j", "Bota Jardemalie", description="Lawyer")
+    store.write([Node(id="doc", kind=NodeKind.SOURCE, name="Report"), bota], [])
+    assert PublicView(store, "s", 1).get_node("bota-j") == bota
+
+
+# -- the name matcher ---------------------------------------------------------------
+
+MATCHER = NameMatcher([["Iskander Yerimbetov", "Искандер Ерімбетов"], ["Kalyk Mendygazyev"],
+                       ["Anna Strauß"]],
+                      ["Bota Jardemalie", "Barlyk Mendygazyev", "Anna Petrova"])
+
+
+@pytest.mark.parametrize("text", [
+    "Iskander Yerimbetov", "YERIMBETOV", "yerimbetov", "Yerimbetov's arrest", "Erimbetov",
+    "Ерімбетов", "Ерімбетова", "Ерімбетову", "Ерімбетовым", "Ерімбетовтың", "Yerimbetovs",
+    "Yerimbetov Iskander", "Kalyk Mendygazyev", "Mendygazyev, Kalyk", "Kalyk",
+    "Strauß", "STRAUSS", "Anna Strauss", "https://x.example/news/yerimbetov-case",
+    "www.example.org/IskanderYerimbetov",
+])
+def test_these_forms_of_a_restricted_name_are_mentions(text: str) -> None:
+    assert MATCHER.names(text), text
+    assert "erimbetov" not in MATCHER.scrub(text).lower()
+
+
+@pytest.mark.parametrize("text", [
+    "Barlyk Mendygazyev", "the Mendygazyev case", "Anna Petrova", "Bota Jardemalie",
+    "an iskandarian style", "Yerimbet", "https://x.example/news/mendygazyev",
+])
+def test_these_are_not_mentions(text: str) -> None:
+    assert MATCHER.scrub(text) == text
+
+
+def test_urls_are_withheld_whole() -> None:
+    assert MATCHER.url("https://x.example/yerimbetova-interview") is None
+    assert MATCHER.url("https://x.example/report") == "https://x.example/report"
