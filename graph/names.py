@@ -129,24 +129,31 @@ class NameMatcher:
     def active(self) -> bool:
         return bool(self._people)
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Where the text mentions a restricted person: sorted, non-overlapping spans."""
+    def mentions(self, text: str) -> list[tuple[int, int, int]]:
+        """Where the text names a restricted person, by word: (start, end, whose), where
+        `whose` is the person's place in the order they were given."""
         if not self._people:
             return []
-        found: list[tuple[int, int]] = []
+        found: list[tuple[int, int, int]] = []
         words = [(m.start(), m.end(), key(m.group(0))) for m in _LETTERS.finditer(text)]
         i = 0
         while i < len(words):
-            owners = self._forms.get(words[i][2])
-            end = max((self._mention_end(text, words, i, p) for p in owners), default=-1) \
-                if owners else -1
+            owners = sorted(self._forms.get(words[i][2], ()))
+            ends = [(self._mention_end(text, words, i, p), p) for p in owners]
+            end, whose = max(ends, key=lambda e: e[0], default=(-1, -1))
             if end >= i:
-                found.append((words[i][0], words[end][1]))
+                found.append((words[i][0], words[end][1], whose))
                 i = end + 1
             else:
                 i += 1
-        found.extend(self._links(text))
-        return _merge(found)
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the text mentions a restricted person (by name or in a link): sorted,
+        non-overlapping spans."""
+        if not self._people:
+            return []
+        return _merge([(s, e) for s, e, _ in self.mentions(text)] + self._links(text))
 
     def _mention_end(self, text: str, words: list[tuple[int, int, str]], start: int,
                      person: int) -> int:

@@ -90,6 +90,7 @@ class PublicView(GraphStore):
         self._public_ids: dict[str, str] = {}  # hidden real id -> public id
         self._real_ids: dict[str, str] = {}  # public id -> hidden real id
         self._restricted: frozenset[str] = frozenset()
+        self._named: list[str] = []  # the public ids of the persons the matcher knows, in order
         self._nodes: dict[str, Node] = {}  # real id -> public record
         self._edges: dict[str, Edge] = {}
         self._edge_real: dict[str, str] = {}  # public edge id -> real edge id
@@ -115,14 +116,32 @@ class PublicView(GraphStore):
             self._restricted = frozenset(n.id for n in hidden)
             for node in hidden:
                 self._hide(node.id, node.pseudonym or self._derive(RESTRICTED_PREFIX, node.id))
+            self._named = [self._public_ids[n.id] for n in hidden if not n.group]
             if self._matcher.active:
                 for node in nodes:
-                    if not node.restricted and self._matcher.names(_SLUG_WORDS.sub(" ", node.id)):
-                        self._hide(node.id, self._derive(MASKED_PREFIX, node.id))
+                    masked = None if node.restricted else self._masked(MASKED_PREFIX, node.id)
+                    if masked is not None:
+                        self._hide(node.id, masked)
             self._built = True
 
     def _derive(self, prefix: str, real_id: str) -> str:
         return prefix + hmac.new(self._secret, real_id.encode(), hashlib.sha256).hexdigest()[:16]
+
+    def _masked(self, prefix: str, slug: str) -> str | None:
+        """A public id for a slug that names restricted persons, None if it names none.
+
+        Derived from the slug with each name replaced by its owner's pseudonym, so it is
+        stable, and the same whatever the restricted person is called ("case-yerimbetov"
+        and, after a rename, "case-erimbet" get one id)."""
+        text = _SLUG_WORDS.sub(" ", slug)
+        mentions = self._matcher.mentions(text)
+        if not mentions:
+            return None
+        parts, last = [], 0
+        for start, end, whose in mentions:
+            parts += [text[last:start], self._named[whose]]
+            last = end
+        return self._derive(prefix, "".join([*parts, text[last:]]))
 
     def _hide(self, real_id: str, public_id: str) -> None:
         self._public_ids[real_id] = public_id
@@ -177,9 +196,7 @@ class PublicView(GraphStore):
     def _rewrite_edge(self, edge: Edge) -> Edge:
         touches = edge.source in self._restricted or edge.target in self._restricted
         source, target = self.public_id(edge.source), self.public_id(edge.target)
-        key = edge.key
-        if key and self._matcher.names(_SLUG_WORDS.sub(" ", key)):
-            key = self._derive("k", key)
+        key = edge.key and (self._masked("k", edge.key) or edge.key)
         return edge.model_copy(update={
             "id": edge_id(edge.type, source, target, key), "source": source, "target": target,
             "key": key, "claimed_by": _maybe(self._matcher.scrub, edge.claimed_by),
