@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from exporters.formats import FORMATS, export_to
+from graph.results import SensitivityChange
 from graph.store import GraphStore
 from loaders import csv_format, ftm, text_report
 
@@ -25,22 +26,26 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                      help="file to write (csv: a directory, or a .zip file)")
 
 
-def run(args: argparse.Namespace, store: GraphStore) -> tuple[object, str]:
-    """Carry out an import or export; returns (result for --json, text for people)."""
+def run(args: argparse.Namespace, store: GraphStore,
+        ) -> tuple[object, str, list[SensitivityChange]]:
+    """Carry out an import or export; returns (result for --json, text for people, the
+    sensitivity changes the import wrote)."""
     if args.command == "export":
         files = export_to(store, args.format, args.out)
-        return [str(f) for f in files], "\n".join(f"wrote {f}" for f in files)
+        return [str(f) for f in files], "\n".join(f"wrote {f}" for f in files), []
     if args.format == "csv":
         report = csv_format.load_tables(args.paths, store)
-        return report, report.summary()
+        return report, report.summary(), report.sensitivity_changes
     if args.format == "ftm":
         ftm_report = ftm.load_ftm(args.paths, store, source_id=args.source_id,
                                   source_url=args.source_url, source_name=args.source_name)
-        return {"imported": dict(ftm_report.imported), "matched": ftm_report.matched,
-                "skipped": {s: dict(r) for s, r in ftm_report.skipped.items()},
-                "ignored_topics": dict(ftm_report.ignored_topics)}, ftm_report.summary()
+        return ({"imported": dict(ftm_report.imported), "matched": ftm_report.matched,
+                 "skipped": {s: dict(r) for s, r in ftm_report.skipped.items()},
+                 "ignored_topics": dict(ftm_report.ignored_topics)}, ftm_report.summary(),
+                ftm_report.sensitivity_changes)
     readings = [text_report.import_report(p, store, source_id=args.source_id) for p in args.paths]
     return ([{"source": r.source.id, "mentions": r.mentions,
               "unplaced": [{"name": u.name, "paragraphs": list(u.paragraphs), "why": u.why}
                            for u in r.unplaced]} for r in readings],
-            "\n\n".join(r.summary() for r in readings))
+            "\n\n".join(r.summary() for r in readings),
+            [c for r in readings if r.write is not None for c in r.write.sensitivity_changes])

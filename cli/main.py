@@ -7,6 +7,8 @@ match is used and printed, so the answer never silently refers to someone else.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,12 +16,14 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel
 
+from api import audit
 from cli import interop
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
 from graph.results import Path as GraphPath
+from graph.results import SensitivityChange
 from graph.search import SearchIndex
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 from graph.store import GraphStore
 from loaders import native
 
@@ -149,6 +153,28 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
         _emit(entries, args.json, text or "no dated facts")
 
 
+def _who() -> str:
+    """Who runs the command, for the audit log: "cli:" and the OS user name."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container's arbitrary user)
+        return f"cli:uid-{os.getuid()}"
+
+
+def _audit_sensitivity(settings: Settings, action: str, fmt: str, paths: Sequence[Path],
+                 changes: Sequence[SensitivityChange]) -> None:
+    """Warn of every node a write made public, and put every sensitivity change in the
+    audit log, in the shape of the API's import entries."""
+    if not changes:
+        return
+    for change in changes:
+        if change.made_public:
+            print(f"warning: {change.id} is now public (was {change.before})", file=sys.stderr)
+    audit.record(settings.audit_log_path, who=_who(), action=action, format=fmt,
+                 paths=[str(p) for p in paths], result="ok",
+                 sensitivity_changes=[c.model_dump(mode="json") for c in changes])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = get_settings()
@@ -156,7 +182,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from api.server import serve
 
-            serve(settings, host=args.host, port=args.port, preload=args.load)
+            if args.load:  # loaded here, not by `serve`, to warn and audit as `load` does
+                with open_store(settings) as store:
+                    report = native.load(args.load, store)
+                _audit_sensitivity(settings, "load", "native", args.load, report.sensitivity_changes)
+                print(f"loaded {', '.join(map(str, args.load))}: {report.summary()}")
+            serve(settings, host=args.host, port=args.port)
             return 0
         with open_store(settings) as store:
             if args.command == "load":
@@ -165,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"valid: {len(nodes)} nodes, {len(edges)} edges")
                     return 0
                 report = native.load(args.paths, store, replace=args.replace)
+                _audit_sensitivity(settings, "load", "native", args.paths, report.sensitivity_changes)
                 _emit(report, args.json, report.summary())
             elif args.command == "stats":
                 stats = store.stats()
@@ -186,7 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
                     or "no match")
             elif args.command in ("import", "export"):
-                result, text = interop.run(args, store)
+                result, text, changes = interop.run(args, store)
+                if args.command == "import":
+                    _audit_sensitivity(settings, "import", args.format, args.paths, changes)
                 _emit(result, args.json, text)
             else:
                 _run_query(args, store)

@@ -186,7 +186,8 @@ class MemoryStore(GraphStore):
             current = self._sync()
             old_nodes, old_edges = ({}, {}) if replace else (current.nodes, current.edges)
             known = {n.id for n in nodes}
-            new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
+            new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges,
+                                                      stored_nodes=current.nodes)
             if replace:
                 report.nodes_changed = [i for i in report.nodes_added if i in current.nodes]
                 report.nodes_added = [i for i in report.nodes_added if i not in current.nodes]

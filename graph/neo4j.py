@@ -180,7 +180,8 @@ class Neo4jStore(GraphStore):
         before_edges = self._edges_in(tx, [e.id for e in edges
                                            if e.source in kinds and e.target in kinds])
         old_nodes, old_edges = ({}, {}) if replace else (before_nodes, before_edges)
-        new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges)
+        new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges,
+                                                  stored_nodes=before_nodes)
         plan = WritePlan(report, new_nodes, new_edges, before_nodes=before_nodes,
                          before_edges=before_edges,
                          elements={r["id"]: r["element"] for r in stored})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from schema.models import Citation, Edge, Node, date_precision
-from schema.vocabulary import Certainty, NodeKind
+from schema.vocabulary import Certainty, NodeKind, Sensitivity
 
 
 class NodeRef(BaseModel):
@@ -150,8 +150,21 @@ class Stats(BaseModel):
     restricted: int = 0
 
 
+class SensitivityChange(BaseModel):
+    """A stored node whose sensitivity a write changed, with the value before and after."""
+
+    id: str
+    before: Sensitivity
+    after: Sensitivity
+
+    @property
+    def made_public(self) -> bool:
+        return self.after is Sensitivity.PUBLIC
+
+
 class WriteReport(BaseModel):
-    """What a load did: ids added, ids whose content changed, count unchanged."""
+    """What a load did: ids added, ids whose content changed, count unchanged, and every
+    stored node whose sensitivity changed (a change is also in `nodes_changed`)."""
 
     nodes_added: list[str] = Field(default_factory=list)
     nodes_changed: list[str] = Field(default_factory=list)
@@ -160,6 +173,7 @@ class WriteReport(BaseModel):
     nodes_removed: list[str] = Field(default_factory=list)
     edges_removed: list[str] = Field(default_factory=list)
     unchanged: int = 0
+    sensitivity_changes: list[SensitivityChange] = Field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -170,4 +184,10 @@ class WriteReport(BaseModel):
         return (f"nodes: {len(self.nodes_added)} added, {len(self.nodes_changed)} changed; "
                 f"edges: {len(self.edges_added)} added, {len(self.edges_changed)} changed; "
                 f"{len(self.nodes_removed) + len(self.edges_removed)} removed; "
-                f"{self.unchanged} unchanged")
+                f"{self.unchanged} unchanged" + self._sensitivity_summary())
+
+    def _sensitivity_summary(self) -> str:
+        if not self.sensitivity_changes:
+            return ""
+        public = sum(1 for c in self.sensitivity_changes if c.made_public)
+        return f"; sensitivity: {len(self.sensitivity_changes)} changed, {public} made public"

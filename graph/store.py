@@ -8,13 +8,13 @@ is written once in `graph.queries` on top of these primitives.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.errors import InvalidData, NodeNotFound, Problem
-from graph.results import Stats, WriteReport
+from graph.results import SensitivityChange, Stats, WriteReport
 from schema.models import Edge, Node, merge_citations
-from schema.vocabulary import PSEUDONYM, NodeKind
+from schema.vocabulary import PSEUDONYM, NodeKind, Sensitivity
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,28 @@ def _union(a: list[str], b: list[str]) -> list[str]:
     return a + [x for x in b if x not in a]
 
 
+def states_sensitivity(node: Node) -> bool:
+    """Whether the record says its sensitivity itself, rather than taking the default."""
+    return "sensitivity" in node.model_fields_set
+
+
+def kept_sensitivity(old: Node | None, new: Node) -> Sensitivity:
+    """The sensitivity of `new` merged into `old`: its own only if the record states it.
+
+    Sensitivity is sticky: a record that leaves it out never makes a restricted
+    node public; only `sensitivity: public`, written out, does.
+    """
+    return new.sensitivity if old is None or states_sensitivity(new) else old.sensitivity
+
+
 def merge_node(old: Node | None, new: Node) -> Node:
     """Combine a stored node with an incoming one of the same id.
 
-    Names and scalar fields take the incoming value; lists (aliases, roles,
-    status, citations) are unions, so loading a second source adds to what the
-    first one said instead of erasing it, and reloading changes nothing.
+    Names and scalar fields take the incoming value, except sensitivity, which
+    changes only when the incoming record states it (`kept_sensitivity`); lists
+    (aliases, roles, status, citations) are unions, so loading a second source
+    adds to what the first one said instead of erasing it, and reloading changes
+    nothing.
     """
     if old is None:
         return new
@@ -49,6 +65,7 @@ def merge_node(old: Node | None, new: Node) -> Node:
         "description": new.description or old.description,
         "pseudonym": new.pseudonym or old.pseudonym,
         "citations": merge_citations(old.citations, new.citations),
+        "sensitivity": kept_sensitivity(old, new),
     })
 
 
@@ -67,8 +84,15 @@ def merge_edge(old: Edge | None, new: Edge) -> Edge:
 def plan_write(
     nodes: Sequence[Node], edges: Sequence[Edge],
     existing_nodes: dict[str, Node], existing_edges: dict[str, Edge],
+    stored_nodes: Mapping[str, Node] | None = None,
 ) -> tuple[list[Node], list[Edge], WriteReport]:
     """Work out the merged records to write and what changes, before touching a store.
+
+    `stored_nodes` are the nodes stored before the write when `existing_nodes`
+    leaves them out (a replace plans against nothing): a record that does not
+    state its sensitivity keeps theirs all the same, and also the one an earlier
+    record of the same id in this batch gave. Every stored node whose sensitivity
+    changes is in the report's `sensitivity_changes`.
 
     Raises `InvalidData` when an edge ends at an entity that is neither in the
     batch nor already stored, so that no backend can write a dangling edge, and
@@ -84,12 +108,20 @@ def plan_write(
          for i in known if PSEUDONYM.match(i)]
     if dangling:
         raise InvalidData(dangling)
+    stored = existing_nodes if stored_nodes is None else stored_nodes
     report = WriteReport()
     out_nodes: list[Node] = []
     out_edges: list[Edge] = []
+    planned: dict[str, Node] = {}
     for node in nodes:
         old = existing_nodes.get(node.id)
         merged = merge_node(old, node)
+        # a replace merges with nothing, and an id may come twice: sensitivity sticks all the same
+        earlier = planned[node.id] if node.id in planned else stored.get(node.id)
+        sensitivity = kept_sensitivity(earlier, node)
+        if merged.sensitivity is not sensitivity:
+            merged = merged.model_copy(update={"sensitivity": sensitivity})
+        planned[node.id] = merged
         if old is None:
             report.nodes_added.append(node.id)
         elif merged != old:
@@ -109,6 +141,9 @@ def plan_write(
             report.unchanged += 1
             continue
         out_edges.append(merged_e)
+    report.sensitivity_changes = [
+        SensitivityChange(id=i, before=stored[i].sensitivity, after=n.sensitivity)
+        for i, n in planned.items() if i in stored and stored[i].sensitivity is not n.sensitivity]
     return out_nodes, out_edges, report
 
 

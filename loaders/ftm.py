@@ -32,7 +32,7 @@ from followthemoney.types import registry
 from pydantic import ValidationError
 
 from graph.errors import InvalidData, Problem
-from graph.results import WriteReport
+from graph.results import SensitivityChange, WriteReport
 from graph.search import fold
 from graph.store import GraphStore, merge_edge, merge_node
 from schema.models import Citation, Edge, Node
@@ -78,6 +78,8 @@ class FtmReport:
     ignored_topics: Counter[str] = field(default_factory=Counter)
     matched: dict[str, str] = field(default_factory=dict)
     write: WriteReport | None = None
+    #: of every stream's write, where `write` is the last stream's
+    sensitivity_changes: list[SensitivityChange] = field(default_factory=list)
 
     def skip(self, schema: str, reason: str) -> None:
         self.skipped.setdefault(schema, Counter())[reason] += 1
@@ -392,4 +394,5 @@ def load_ftm(paths: Iterable[Path], store: GraphStore, *, source_id: str | None 
             report.skipped.setdefault(schema, Counter()).update(reasons)
         report.matched.update(one.matched)
         report.write = one.write
+        report.sensitivity_changes += one.write.sensitivity_changes
     return report

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from api import audit
 from cli.main import main
 from graph.settings import get_settings
 
@@ -64,3 +67,31 @@ def test_unknown_entity_exits_non_zero(data_env: Path, dataset_dir: Path,
     main(["load", str(dataset_dir)])
     assert main(["query", "timeline", "qqqqqqqq"]) == 2
     assert "no entity with id 'qqqqqqqq'" in capsys.readouterr().err
+
+
+
+def ann_yaml(sensitivity: str) -> str:
+    stated = f", sensitivity: {sensitivity}" if sensitivity else ""
+    return f"nodes:\n  - {{id: ann, kind: person, name: Ann Example{stated}}}\n"
+
+
+def ann_csv(sensitivity: str) -> str:
+    return f"id,kind,name,sensitivity\nann,person,Ann Example,{sensitivity}\n"
+
+
+@pytest.mark.parametrize(("command", "name", "text"), [
+    (["load"], "ann.yaml", ann_yaml), (["import", "--format", "csv"], "nodes.csv", ann_csv),
+    (["serve", "--load"], "ann.yaml", ann_yaml),
+], ids=["load", "import-csv", "serve-load"])
+def test_a_load_that_makes_a_person_public_warns_and_is_audited(
+        data_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        command: list[str], name: str, text: Callable[[str], str]) -> None:
+    monkeypatch.setattr("api.server.serve", lambda *args, **kwargs: None)  # load, then no server
+    path = data_env / name
+    for sensitivity in ("restricted", "", "public"):  # left out, it stays restricted
+        path.write_text(text(sensitivity))
+        assert main([*command, str(path)]) == 0
+    assert capsys.readouterr().err == "warning: ann is now public (was restricted)\n"
+    (entry,) = audit.read(get_settings().audit_log_path)
+    assert entry["who"] == "cli:" + getpass.getuser() and entry["paths"] == [str(path)]
+    assert entry["sensitivity_changes"] == [{"id": "ann", "before": "restricted", "after": "public"}]

@@ -134,3 +134,16 @@ def test_one_bad_row_means_nothing_is_written(tmp_path: Path, empty_store: Memor
     assert problems == [f"{tmp_path}/nodes.csv:5: name: Field required"]
     assert empty_store.stats().nodes == 0
     assert empty_store.snapshot_path is not None and not empty_store.snapshot_path.exists()
+
+
+def test_an_empty_sensitivity_cell_keeps_a_restricted_person_restricted(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    restricted = NODES.replace("journalist;activist,,", "journalist;activist,restricted,")
+    for folder, nodes in (("first", restricted), ("again", NODES)):  # ann's cell is empty again
+        (tmp_path / folder).mkdir()
+        write(tmp_path, f"{folder}/nodes.csv", nodes)
+        write(tmp_path, f"{folder}/edges.csv", EDGES)
+    csv_format.load_tables([tmp_path / "first"], empty_store)
+    assert empty_store.get_node("ann").restricted
+    report = csv_format.load_tables([tmp_path / "again"], empty_store)
+    assert empty_store.get_node("ann").restricted and report.sensitivity_changes == []

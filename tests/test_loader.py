@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from graph.errors import InvalidData
 from graph.memory import MemoryStore
@@ -219,3 +221,27 @@ def test_replace_makes_the_store_hold_exactly_the_files(tmp_path: Path,
 def test_missing_path_is_reported(tmp_path: Path, empty_store: MemoryStore) -> None:
     problems = problems_of([tmp_path / "nope.yaml"], empty_store)
     assert problems[0] == f"{tmp_path / 'nope.yaml'}: no such file or directory"
+
+
+RESTRICTED_ANN = SOURCE.replace("    name: Ann Example\n",
+                                "    name: Ann Example\n    sensitivity: restricted\n")
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_reloading_a_file_that_leaves_out_sensitivity_keeps_a_restricted_person_restricted(
+        tmp_path: Path, empty_store: MemoryStore, suffix: str) -> None:
+    native.load([write(tmp_path, "a.yaml", RESTRICTED_ANN)], empty_store)
+    again = tmp_path / f"again{suffix}"
+    again.write_text(SOURCE if suffix == ".yaml" else json.dumps(yaml.safe_load(SOURCE)))
+    report = native.load([again], empty_store)
+    assert empty_store.get_node("ann").restricted and report.sensitivity_changes == []
+
+
+def test_a_file_that_says_sensitivity_public_makes_a_person_public_and_the_load_says_so(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    native.load([write(tmp_path, "a.yaml", RESTRICTED_ANN)], empty_store)
+    public = RESTRICTED_ANN.replace("sensitivity: restricted", "sensitivity: public")
+    report = native.load([write(tmp_path, "b.yaml", public)], empty_store)
+    assert not empty_store.get_node("ann").restricted
+    assert [(c.id, c.before, c.after) for c in report.sensitivity_changes] == [
+        ("ann", "restricted", "public")]

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 
 from graph.errors import InvalidData
+from graph.results import SensitivityChange
 from graph.store import GraphStore
 from loaders import native
 from schema.models import Citation, Edge, Node
+from schema.vocabulary import Sensitivity
 
 CITE = [Citation(source="kz-upr48-2024", paragraph="3.7")]
 
@@ -108,3 +110,37 @@ def test_clear_empties_the_store(blank_store: GraphStore, dataset_dir: Path) -> 
     native.load([dataset_dir], blank_store)
     blank_store.clear()
     assert blank_store.stats().nodes == 0 and blank_store.stats().edges == 0
+
+
+def test_a_record_that_does_not_state_its_sensitivity_keeps_the_stored_one(
+        blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann", sensitivity="restricted")], [])
+    report = blank_store.write([person("ann", "Ann", roles=["lawyer"]), person("bob", "Bob")], [])
+    assert report.nodes_changed == ["ann"] and report.sensitivity_changes == []
+    assert blank_store.get_node("ann").restricted and not blank_store.get_node("bob").restricted
+
+
+def test_only_an_explicit_public_makes_a_restricted_node_public_and_the_write_says_so(
+        blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann", sensitivity="restricted")], [])
+    report = blank_store.write([person("ann", "Ann", sensitivity="public")], [])
+    assert report.sensitivity_changes == [
+        SensitivityChange(id="ann", before=Sensitivity.RESTRICTED, after=Sensitivity.PUBLIC)]
+    assert report.nodes_changed == ["ann"] and "1 made public" in report.summary()
+    assert not blank_store.get_node("ann").restricted
+
+
+def test_replace_keeps_a_restricted_node_restricted_unless_told_otherwise(
+        blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann", sensitivity="restricted"),
+                       person("bob", "Bob", sensitivity="restricted")], [])
+    report = blank_store.write([person("ann", "Ann"), person("bob", "Bob", sensitivity="public")],
+                               [], replace=True)
+    assert blank_store.get_node("ann").restricted and not blank_store.get_node("bob").restricted
+    assert [c.id for c in report.sensitivity_changes] == ["bob"]
+
+
+def test_a_record_given_twice_keeps_the_sensitivity_the_first_one_stated(
+        blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann", sensitivity="restricted"), person("ann", "Ann B.")], [])
+    assert blank_store.get_node("ann").restricted

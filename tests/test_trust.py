@@ -121,6 +121,27 @@ def test_an_editor_import_writes_and_is_audited(
     assert entry["filename"] == "new.yaml" and EDITOR_KEY not in json.dumps(entry)
 
 
+MAKE_PUBLIC = """\
+source: kz-upr48-2024
+nodes:
+  - {id: iskander-yerimbetov, kind: person, name: Iskander Yerimbetov, sensitivity: public,
+     cite: ["3.7"]}
+"""
+
+
+def test_an_editor_import_that_makes_a_person_public_is_audited_with_before_and_after(
+        writable: tuple[TestClient, MemoryStore, Path]) -> None:
+    client, store, log = writable
+    answer = client.post("/api/import", params={"format": "native"}, content=MAKE_PUBLIC,
+                         headers={"X-API-Key": EDITOR_KEY})
+    assert answer.status_code == 200, answer.text
+    change = {"id": "iskander-yerimbetov", "before": "restricted", "after": "public"}
+    assert answer.json()["write"]["sensitivity_changes"] == [change]
+    assert not store.get_node("iskander-yerimbetov").restricted
+    (entry,) = audit.read(log)
+    assert entry["who"].startswith("editor:") and entry["sensitivity_changes"] == [change]
+
+
 def test_an_invalid_import_lists_every_problem_and_changes_nothing(
         writable: tuple[TestClient, MemoryStore, Path]) -> None:
     client, store, log = writable

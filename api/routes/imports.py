@@ -145,5 +145,7 @@ async def import_data(
     except Exception as exc:
         audit.record(settings.audit_log_path, **entry, result="error", error=type(exc).__name__)
         raise
-    audit.record(settings.audit_log_path, **entry, result="ok", summary=result.summary)
+    audit.record(settings.audit_log_path, **entry, result="ok", summary=result.summary,
+                 sensitivity_changes=[c.model_dump(mode="json")
+                                      for c in result.write.sensitivity_changes])
     return result
