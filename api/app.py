@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # bundle fetches its logo from a CDN.
     app = FastAPIOffline(
         redoc_url=None,
+        # no trailing-slash redirects: a redirect would echo the id that was asked for
+        redirect_slashes=False,
         title="repgraph",
         summary="A cited knowledge graph of repression networks",
         description="Persons, organisations, cases, agencies, laws and events, every "
