@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from exporters.formats import FORMATS, export_to
@@ -24,15 +25,27 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     exp.add_argument("--format", required=True, choices=sorted(FORMATS))
     exp.add_argument("--out", required=True, type=Path,
                      help="file to write (csv: a directory, or a .zip file)")
+    exp.add_argument("--all", action="store_true", dest="everything",
+                     help="write every record as stored, restricted persons' names included "
+                          "(by default the export is the public view, safe to publish)")
 
 
-def run(args: argparse.Namespace, store: GraphStore,
+def run(args: argparse.Namespace, store: GraphStore, public: GraphStore,
         ) -> tuple[object, str, list[SensitivityChange]]:
     """Carry out an import or export; returns (result for --json, text for people, the
-    sensitivity changes the import wrote)."""
+    sensitivity changes the import wrote). An export writes `public` (the public view)
+    unless `--all` asks for the store itself, which it then warns about on stderr."""
     if args.command == "export":
-        files = export_to(store, args.format, args.out)
-        return [str(f) for f in files], "\n".join(f"wrote {f}" for f in files), []
+        files = export_to(store if args.everything else public, args.format, args.out)
+        if args.everything:
+            print(f"warning: {', '.join(map(str, files))} holds every record as stored; it names "
+                  f"{store.stats().restricted} restricted persons: never publish it",
+                  file=sys.stderr)
+            what = "every record as stored"
+        else:
+            what = "the public view (restricted persons pseudonymised; --all for every record)"
+        return [str(f) for f in files], "\n".join(
+            [f"exported {what}", *(f"wrote {f}" for f in files)]), []
     if args.format == "csv":
         report = csv_format.load_tables(args.paths, store)
         return report, report.summary(), report.sensitivity_changes

@@ -20,6 +20,7 @@ from api import audit
 from cli import interop
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
+from graph.public import PublicView, load_secret
 from graph.results import Path as GraphPath
 from graph.results import SensitivityChange
 from graph.search import SearchIndex
@@ -218,7 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
                     or "no match")
             elif args.command in ("import", "export"):
-                result, text, changes = interop.run(args, store)
+                public = PublicView(store, load_secret(settings.data_dir,
+                                                       settings.redaction_secret), store.version)
+                result, text, changes = interop.run(args, store, public)
                 if args.command == "import":
                     _audit_sensitivity(settings, "import", args.format, args.paths, changes)
                 _emit(result, args.json, text)

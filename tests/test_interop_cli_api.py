@@ -16,6 +16,7 @@ from cli.main import main
 from graph.memory import MemoryStore
 from graph.settings import get_settings
 from graph.store import GraphStore
+from tests.conftest import PLANTED
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def test_export_csv_then_import_it_into_another_store(
         data_env: Path, dataset_dir: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", str(dataset_dir)]) == 0
-    assert main(["export", "--format", "csv", "--out", str(data_env / "csv")]) == 0
+    assert main(["export", "--all", "--format", "csv", "--out", str(data_env / "csv")]) == 0
     assert main(["export", "--format", "gexf", "--out", str(data_env / "g.gexf")]) == 0
     assert nx.read_gexf(data_env / "g.gexf").number_of_nodes() > 40
     monkeypatch.setenv("REPGRAPH_DATA_DIR", str(data_env / "other"))
@@ -39,6 +40,21 @@ def test_export_csv_then_import_it_into_another_store(
     assert main(["import", "--format", "csv", str(data_env / "csv")]) == 0
     assert "0 changed" in capsys.readouterr().out
     assert MemoryStore(data_env / "other").stats() == MemoryStore(data_env / "store").stats()
+
+
+def test_the_cli_exports_the_public_view_unless_told_to_write_everything(
+        data_env: Path, dataset_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(dataset_dir), str(PLANTED)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--format", "ftm", "--out", str(data_env / "public.json")]) == 0
+    said = capsys.readouterr()
+    public = (data_env / "public.json").read_text()
+    assert "exported the public view" in said.out and not said.err
+    assert "restricted-0123456789abcdef" in public and "Tasbolatova" not in public
+    assert main(["export", "--all", "--format", "ftm", "--out", str(data_env / "all.json")]) == 0
+    said = capsys.readouterr()
+    assert "Tasbolatova" in (data_env / "all.json").read_text()
+    assert "warning:" in said.err and "restricted persons: never publish it" in said.err
 
 
 def test_import_text_lists_mentions_and_names_to_review(

@@ -39,24 +39,21 @@ print(f"{stats.nodes} entities, {stats.edges} cited relationships, "
 stats.nodes_by_kind
 """),
     ("md", """
-Every answer below passes names through `label()`, which withholds restricted persons (their
-name, and their id, which is a slug of the name) and scrubs their names out of other names, such
-as a case named after a relative. `cites()` prints where the source states a fact:
-`para 3.5, fn 32` is paragraph 3.5, footnote 32.
+Every answer below reads `graph`: the public view of the store (`graph.public`), the records as
+a public visitor gets them. A restricted person there is *a restricted person* with a
+pseudonymous id, and their names are removed from every other record (a case named after a
+relative, say). With `SHOW_RESTRICTED = True`, `graph` is the store itself. `cites()` prints
+where the source states a fact: `para 3.5, fn 32` is paragraph 3.5, footnote 32.
 """),
     ("code", """
-from graph.redaction import PLACEHOLDER, Redactor
+from graph.public import PublicView
 
-redactor = Redactor([n for n in store.iter_nodes() if n.restricted], secret="this notebook only")
+graph = store if SHOW_RESTRICTED else PublicView(store, "this notebook only", store.version)
 
 
 def label(entity) -> str:
-    \"\"\"Name and id of a node or node reference, as this notebook may show them.\"\"\"
-    if SHOW_RESTRICTED:
-        return f"{entity.name} [{entity.id}]"
-    if entity.restricted:
-        return f"{PLACEHOLDER} [{redactor.pseudonym(entity.id)}]"
-    return f"{redactor.text(entity.name)} [{entity.id}]"
+    \"\"\"Name and id of a node or node reference.\"\"\"
+    return f"{entity.name} [{entity.id}]"
 
 
 def cites(citations) -> str:
@@ -71,7 +68,7 @@ out of 100 and the name or alias it matched. Ids are what every other function t
     ("code", """
 from graph.search import SearchIndex
 
-index = SearchIndex.of(store)
+index = SearchIndex(list(graph.searchable_nodes()))
 for query in ["Жыланбаев", "zhylanbaev", "Jardemali", "Article 405", "Financial Monitoring"]:
     hits = index.search(query, limit=3)
     print(f"{query!r}:")
@@ -88,7 +85,7 @@ allegation carries `certainty` (`alleged` or `reported`) and `claimed_by`, who m
     ("code", """
 from graph import queries
 
-facts = queries.relations(store, "marat-zhylanbayev")
+facts = queries.relations(graph, "marat-zhylanbayev")
 person = facts.entity
 print(label(person), "|", ", ".join(person.roles), "|", ", ".join(person.status))
 print(person.description)
@@ -116,7 +113,7 @@ against him**, never a finding that he financed anything; write about it that wa
 The same facts in date order (dates are as precise as the source gives them):
 """),
     ("code", """
-for entry in queries.timeline(store, "marat-zhylanbayev"):
+for entry in queries.timeline(graph, "marat-zhylanbayev"):
     print(f"{entry.date:<11} {entry.type:<16} {label(entry.other)}  [{cites(entry.citations)}]")
 """),
     ("md", """
@@ -136,7 +133,7 @@ def show_path(path) -> None:
         print("  ", label(node))
 
 
-for path in queries.paths(store, "vladimir-kozlov", "case-zhylanbayev"):
+for path in queries.paths(graph, "vladimir-kozlov", "case-zhylanbayev"):
     show_path(path)
 """),
     ("md", """
@@ -153,18 +150,18 @@ returns every shortest path. An empty list means no path within the hop limit;
 from graph.errors import NoPath
 
 print("Every shortest path that avoids the generic actor and the list:\\n")
-for path in queries.paths(store, "mukhtar-ablyazov", "case-kaluova-405", mode="all",
+for path in queries.paths(graph, "mukhtar-ablyazov", "case-kaluova-405", mode="all",
                           avoid=["kz-authorities", "kz-afm-list"]):
     show_path(path)
 
 print("\\nOnly through defendants, cases and the articles they are charged under:\\n")
-for path in queries.paths(store, "daniyar-khasenov", "case-kaluova-405",
+for path in queries.paths(graph, "daniyar-khasenov", "case-kaluova-405",
                           types=["DEFENDANT_IN", "CHARGED_UNDER"]):
     show_path(path)
 print()
 
 try:
-    queries.shortest_path(store, "yerulan-amirov", "marat-zhylanbayev")
+    queries.shortest_path(graph, "yerulan-amirov", "marat-zhylanbayev")
 except NoPath as exc:
     print(exc)
 """),
@@ -181,7 +178,7 @@ lists each relative, the person the pressure was aimed at, the family relation, 
 and their citations. The relatives are restricted, so they appear without names.
 """),
     ("code", """
-for item in queries.targeted_through_relatives(store):
+for item in queries.targeted_through_relatives(graph):
     when = f" ({item.date})" if item.date else ""
     print(f"{label(item.relative)}, {item.relation or 'relative'} of {label(item.target)}")
     print(f"    {', '.join(item.measures)}{when}  [{cites(item.citations)}]")
@@ -190,7 +187,7 @@ for item in queries.targeted_through_relatives(store):
 Filter by the person aimed at (`target=`) or by the relative (`relative=`):
 """),
     ("code", """
-for item in queries.targeted_through_relatives(store, target="daniyar-khasenov"):
+for item in queries.targeted_through_relatives(graph, target="daniyar-khasenov"):
     print(label(item.relative), "->", ", ".join(item.measures), f"[{cites(item.citations)}]")
 """),
     ("md", """
@@ -200,7 +197,7 @@ for item in queries.targeted_through_relatives(store, target="daniyar-khasenov")
 organisation with a case, strongest first. Here: the Article 405 case against Nurgul Kaluova.
 """),
     ("code", """
-for link in queries.case_links(store, "case-kaluova-405"):
+for link in queries.case_links(graph, "case-kaluova-405"):
     shared = "; ".join(f"{category}: {', '.join(label(n) for n in nodes)}"
                        for category, nodes in link.shared.items())
     print(f"{link.strength}  {label(link.case)}\\n     shares {shared}")
@@ -218,11 +215,11 @@ connect everything it mentions.
 import networkx as nx
 
 DOCUMENT_ONLY = {"AUTHORED", "ADDRESSED_TO", "MENTIONS"}
-nodes = {n.id: n for n in store.iter_nodes() if n.kind.value != "source"}
+nodes = {n.id: n for n in graph.iter_nodes() if n.kind.value != "source"}
 
 network = nx.Graph()
 network.add_nodes_from(nodes)
-for edge in store.iter_edges():
+for edge in graph.iter_edges():
     if edge.type not in DOCUMENT_ONLY and edge.source in nodes and edge.target in nodes:
         network.add_edge(edge.source, edge.target)
 
@@ -273,7 +270,7 @@ print(f"{len(cut_points)} articulation points, e.g.:",
       ", ".join(label(nodes[i]) for i in cut_points[:8]))
 
 edges_between = {}
-for edge in store.iter_edges():
+for edge in graph.iter_edges():
     edges_between.setdefault(frozenset((edge.source, edge.target)), []).append(edge)
 
 cut_off = []

@@ -25,22 +25,26 @@ part of the graph it shows. The builders in `api.views.specs` match the service'
 
 | builder | page |
 | --- | --- |
-| `entity_spec(store, redactor, settings, id, depth, types)` | `/viz/entity/{id}?depth=&types=` |
-| `path_spec(store, redactor, source, target, mode)` | `/viz/path?source=&target=&mode=` |
-| `case_spec(store, redactor, case_id)` | `/viz/case/{id}` |
+| `entity_spec(store, settings, id, depth, types)` | `/viz/entity/{id}?depth=&types=` |
+| `path_spec(store, source, target, mode)` | `/viz/path?source=&target=&mode=` |
+| `case_spec(store, case_id)` | `/viz/case/{id}` |
 | `relatives_spec(store)` | `/viz/relatives` |
 | `graph_spec(store, kinds)` | `/viz/graph?kinds=` |
+
+Each reads the store it is given. A view for publication reads the public view
+(`graph.public.PublicView`), as the service does for every visitor without a key: restricted
+persons are then records with a pseudonymous id and no name.
 
 Here: everything within one step of Marat Zhylanbayev.
 """),
     ("code", """
+from graph.public import PublicView
 from graph.settings import Settings
-from api.views.redact import Redactor
 from api.views.specs import entity_spec
 
 settings = Settings()
-redactor = Redactor(store.iter_nodes())
-spec = entity_spec(store, redactor, settings, "marat-zhylanbayev", depth=1, types=[])
+public = PublicView(store, "this notebook only", store.version)
+spec = entity_spec(public, settings, "marat-zhylanbayev", depth=1, types=[])
 print(spec.title)
 print(spec.intro)
 print("path:", spec.path)
@@ -59,7 +63,7 @@ from api.views.present import Presenter
 
 graph = spec.graph.capped(settings.view_max_nodes, settings.view_max_edges)
 positions = layout([n.id for n in graph.nodes], [(e.source, e.target) for e in graph.edges])
-view = build_network(graph, positions, Presenter(store, redactor), centre=spec.centre)
+view = build_network(graph, positions, Presenter(public), centre=spec.centre)
 print(f"{view.node_count} entities, {view.edge_count} relationships; "
       f"restricted persons shown: {view.has_restricted}; measures: {view.has_measures}")
 """),
@@ -136,16 +140,16 @@ print(snippet)
     ("md", """
 ## 5. A view with restricted persons
 
-The view of people targeted through their relatives shows how redaction looks: each relative
-keeps its place and its measures, but not its name or id.
+The view of people targeted through their relatives shows what the public view does: each
+relative keeps its place and its measures, but not its name or id.
 """),
     ("code", """
 from api.views.specs import relatives_spec
 
-spec = relatives_spec(store)
+spec = relatives_spec(public)
 graph = spec.graph.capped(settings.view_max_nodes, settings.view_max_edges)
 positions = layout([n.id for n in graph.nodes], [(e.source, e.target) for e in graph.edges])
-view = build_network(graph, positions, Presenter(store, redactor), centre=spec.centre)
+view = build_network(graph, positions, Presenter(public), centre=spec.centre)
 labels = sorted({node["label"] for node in view.data["nodes"]})
 print(f"{view.node_count} entities; restricted persons withheld: {view.has_restricted}")
 print(labels)
