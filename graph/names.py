@@ -11,7 +11,8 @@ followed by one ("Bota", "Botu", "Boty").
 
 What counts as a mention, for one restricted person:
 - a run of adjacent words that are all words of their name, holding two different
-  ones ("Iskander Yerimbetov", "Yerimbetov Iskander");
+  ones ("Iskander Yerimbetov", "Yerimbetov Iskander"), unless a public person's name
+  is made of the same words;
 - a single word of their name that no public person's name uses (a *distinctive*
   word): "Yerimbetov" alone, but not a surname shared with a public brother;
 - a link whose address holds a distinctive word or the whole name run together.
@@ -25,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from anyascii import anyascii
 
@@ -100,7 +102,13 @@ class NameMatcher:
     """
 
     def __init__(self, restricted: Iterable[Sequence[str]], public: Iterable[str]) -> None:
-        public_words = {key(w) for label in public for w in _LETTERS.findall(label)}
+        public_labels = [{key(w) for w in _LETTERS.findall(label)} - {""} for label in public]
+        public_words = set().union(*public_labels)
+        #: word combinations a public person's name is made of: no mention without a
+        #: distinctive word ("Ali Bek" is a public man, not his restricted namesake)
+        self._public_runs = {frozenset(c) for label in public_labels if len(label) <= 6
+                             for size in range(2, len(label) + 1)
+                             for c in combinations(sorted(label), size)}
         self._people: list[_Person] = []
         #: text word key -> {person index: the key of the name word it writes}
         self._forms: dict[str, dict[int, str]] = {}
@@ -168,7 +176,9 @@ class NameMatcher:
                 break
             seen.add(name_key)
             end = j
-        if len(seen) >= 2 or seen & self._people[person].distinctive:
+        if seen & self._people[person].distinctive:
+            return end
+        if len(seen) >= 2 and frozenset(seen) not in self._public_runs:
             return end
         return -1
 
