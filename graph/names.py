@@ -78,15 +78,28 @@ def key(word: str) -> str:
     return _REPEAT.sub(r"\1", folded)
 
 
-def forms(word: str) -> set[str]:
-    """The keys a text word may have when it writes this name word."""
-    stems = [word]
-    if len(word) > MIN_DISTINCTIVE + 1 and word[-1].lower() in "aeiouy":
-        stems.append(word[:-1])
+def stems(word: str) -> set[str]:
+    """The keys a text word may start with when it writes this name word: the word, and
+    for a word ending in a vowel, the word without it."""
     out = {key(word)}
-    for stem in stems:
-        out.update(key(stem + ending) for ending in ("", *ENDINGS))
-    return {f for f in out if f}
+    if len(word) > MIN_DISTINCTIVE + 1 and word[-1].lower() in "aeiouy":
+        out.add(key(word[:-1]))
+    return {s for s in out if s}
+
+
+#: the folded endings, by their last letter, longest first
+_ENDINGS_BY_LAST: dict[str, list[str]] = {}
+for _ending in sorted({key(e) for e in ENDINGS} - {""}, key=len, reverse=True):
+    _ENDINGS_BY_LAST.setdefault(_ending[-1], []).append(_ending)
+
+
+def readings(word_key: str) -> list[str]:
+    """The stems a text word (as a key) may be: itself, and itself less each listed ending."""
+    out = [word_key]
+    for ending in _ENDINGS_BY_LAST.get(word_key[-1:], ()):
+        if len(word_key) > len(ending) and word_key.endswith(ending):
+            out.append(word_key[:-len(ending)])
+    return out
 
 
 @dataclass(frozen=True)
@@ -110,7 +123,9 @@ class NameMatcher:
                              for size in range(2, len(label) + 1)
                              for c in combinations(sorted(label), size)}
         self._people: list[_Person] = []
-        #: text word key -> {person index: the key of the name word it writes}
+        #: name word stem -> {person index: the key of the name word it belongs to}
+        self._stems: dict[str, dict[int, str]] = {}
+        #: text word key -> the same, for the words already looked up
         self._forms: dict[str, dict[int, str]] = {}
         link_terms: set[str] = set()  # distinctive words and whole names run together
         for labels in restricted:
@@ -127,8 +142,8 @@ class NameMatcher:
                         continue
                     if len(name_key) >= MIN_DISTINCTIVE and name_key not in public_words:
                         distinctive.add(name_key)
-                    for form in forms(word):
-                        self._forms.setdefault(form, {}).setdefault(index, name_key)
+                    for stem in stems(word):
+                        self._stems.setdefault(stem, {}).setdefault(index, name_key)
             link_terms |= {d for d in distinctive if len(d) >= MIN_IN_LINK}
             self._people.append(_Person(frozenset(distinctive)))
         self._link_terms = sorted(link_terms, key=len, reverse=True)
@@ -136,6 +151,18 @@ class NameMatcher:
     @property
     def active(self) -> bool:
         return bool(self._people)
+
+    def _owners(self, word_key: str) -> dict[int, str]:
+        """Whose name words a text word writes: {person index: name word key}."""
+        found = self._forms.get(word_key)
+        if found is None:
+            found = {}
+            for stem in readings(word_key):
+                for person, name_key in self._stems.get(stem, {}).items():
+                    found.setdefault(person, name_key)
+            if len(self._forms) < 1_000_000:  # a bound on what odd texts can make it hold
+                self._forms[word_key] = found
+        return found
 
     def mentions(self, text: str) -> list[tuple[int, int, int]]:
         """Where the text names a restricted person, by word: (start, end, whose), where
@@ -146,7 +173,7 @@ class NameMatcher:
         words = [(m.start(), m.end(), key(m.group(0))) for m in _LETTERS.finditer(text)]
         i = 0
         while i < len(words):
-            owners = sorted(self._forms.get(words[i][2], ()))
+            owners = sorted(self._owners(words[i][2]))
             ends = [(self._mention_end(text, words, i, p), p) for p in owners]
             end, whose = max(ends, key=lambda e: e[0], default=(-1, -1))
             if end >= i:
@@ -171,7 +198,7 @@ class NameMatcher:
         for j in range(start, len(words)):
             if j > start and not _JOIN.fullmatch(text, words[j - 1][1], words[j][0]):
                 break
-            name_key = self._forms.get(words[j][2], {}).get(person)
+            name_key = self._owners(words[j][2]).get(person)
             if name_key is None:
                 break
             seen.add(name_key)

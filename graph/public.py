@@ -31,7 +31,9 @@ import secrets
 import threading
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from graph.deadline import leave_inline
 from graph.errors import RepgraphError
@@ -49,7 +51,10 @@ from schema.vocabulary import (
     Prop,
 )
 
+_Record = TypeVar("_Record", bound=BaseModel)
 RESTRICTED_GROUP = "restricted persons"
+#: what a withheld field becomes
+_EMPTY: dict[str, Any] = {"aliases": [], "roles": [], "status": []}
 RESTRICTED_PREFIX, MASKED_PREFIX = "restricted-", "redacted-"
 _SLUG_WORDS = re.compile(r"[-.]")
 
@@ -168,21 +173,21 @@ class PublicView(GraphStore):
     def _rewrite_node(self, node: Node) -> Node:
         spec = KIND_PROPERTIES[node.kind]
         if node.restricted:
-            return Node.model_construct(
-                id=self.public_id(node.id), kind=node.kind,
-                name=RESTRICTED_GROUP if node.group else PLACEHOLDER,
-                sensitivity=node.sensitivity, group=node.group, count=node.count,
-                count_qualifier=node.count_qualifier if _shown(NODE_FIELD_PRIVACY[
-                    "count_qualifier"], hidden=True) else None,
-                properties={k: v for k, v in node.properties.items()
-                            if _shown(spec[k].privacy, hidden=True)},
-                citations=[self._citation(c, hidden=True) for c in node.citations])
+            # every field not marked plain is withheld (the vocabulary test keeps
+            # NODE_FIELD_PRIVACY complete)
+            withheld = {f: _EMPTY.get(f) for f, p in NODE_FIELD_PRIVACY.items()
+                        if not _shown(p, hidden=True)}
+            return node.model_copy(update={
+                **withheld, "id": self.public_id(node.id), "pseudonym": None,
+                "name": RESTRICTED_GROUP if node.group else PLACEHOLDER,
+                "properties": {k: v for k, v in node.properties.items()
+                               if _shown(spec[k].privacy, hidden=True)},
+                "citations": [self._citation(c, hidden=True) for c in node.citations]})
         scrub = self._matcher.scrub
-        return node.model_copy(update={
+        return _updated(node, {
             "id": self.public_id(node.id), "name": scrub(node.name),
             "aliases": [scrub(a) for a in node.aliases],
-            "description": _maybe(scrub, node.description),
-            "count_qualifier": _maybe(scrub, node.count_qualifier), "pseudonym": None,
+            "description": _maybe(scrub, node.description), "pseudonym": None,
             "properties": self._properties(node.properties, spec, hidden=False),
             "citations": [self._citation(c, hidden=False) for c in node.citations]})
 
@@ -197,12 +202,13 @@ class PublicView(GraphStore):
         touches = edge.source in self._restricted or edge.target in self._restricted
         source, target = self.public_id(edge.source), self.public_id(edge.target)
         key = edge.key and (self._masked("k", edge.key) or edge.key)
-        return edge.model_copy(update={
+        update = {
             "id": edge_id(edge.type, source, target, key), "source": source, "target": target,
             "key": key, "claimed_by": _maybe(self._matcher.scrub, edge.claimed_by),
             "properties": self._properties(edge.properties, RELATIONS[edge.type].properties,
                                            hidden=touches),
-            "citations": [self._citation(c, hidden=touches) for c in edge.citations]})
+            "citations": [self._citation(c, hidden=touches) for c in edge.citations]}
+        return _updated(edge, update)
 
     def _properties(self, values: dict[str, Any], spec: dict[str, Prop],
                     hidden: bool) -> dict[str, Any]:
@@ -221,7 +227,7 @@ class PublicView(GraphStore):
     def _citation(self, citation: Citation, hidden: bool) -> Citation:
         note_shown = _shown(CITATION_FIELD_PRIVACY["note"], hidden)
         url = citation.url
-        return citation.model_copy(update={
+        return _updated(citation, {
             "note": _maybe(self._matcher.scrub, citation.note) if note_shown else None,
             "url": self._matcher.url(url) if url else None})
 
@@ -302,6 +308,14 @@ class PublicView(GraphStore):
 
     def stats(self) -> Stats:
         return self._store.stats()
+
+
+def _updated(record: _Record, update: dict[str, Any]) -> _Record:
+    """The record with `update` applied; the record itself when that changes nothing (most
+    records name no restricted person, and sharing them saves a copy per read)."""
+    if all(getattr(record, k) == v for k, v in update.items()):
+        return record
+    return record.model_copy(update=update)
 
 
 def _shown(privacy: Privacy, hidden: bool) -> bool:
