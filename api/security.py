@@ -73,5 +73,4 @@ async def _editor(request: Request) -> Audience:
     return audience
 
 
-AudienceDep = Annotated[Audience, Depends(_audience)]
 EditorDep = Annotated[Audience, Depends(_editor)]

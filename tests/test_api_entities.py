@@ -15,7 +15,7 @@ def test_entity_has_its_fields_and_cited_relations(kz_client: TestClient) -> Non
     brother = by_type[("FAMILY_OF", "in", "iskander-yerimbetov")]
     assert brother["properties"] == {"relation": "brother"}
     assert brother["other"] == {"id": "iskander-yerimbetov", "kind": "person",
-                                "name": "Iskander Yerimbetov", "group": False, "restricted": True}
+                                "name": "Iskander Yerimbetov", "group": False, "restricted": False}
     assert [(c["source"], c["locator"]) for c in brother["citations"]] == [
         ("kz-upr48-2024", "para 3.7")]
     assert "Yerimbetov" in paragraph("3.7") and "brother" in paragraph("3.7")

@@ -196,12 +196,28 @@ def test_group_counts_are_the_figures_the_cited_paragraphs_give(text: SourceText
         assert any(re.search(rf"\b{re.escape(f)}\b", cited) for f in forms), node.id
 
 
-def test_relatives_targeted_to_pressure_someone_are_restricted(records: Records) -> None:
+#: what makes someone the target of a violation in their own right (docs/ethics.md, 4)
+VIOLATIONS = {"DETAINED", "TORTURED", "LISTED_ON", "SENTENCED_IN"}
+
+
+def test_the_restricted_rule_holds_for_every_person(records: Records) -> None:
+    """Relatives named only as relatives are restricted; a person the source names as the
+    target of a violation in their own right is public, unless the source accuses them."""
     nodes, edges = records
     by_id = {n.id: n for n in nodes}
-    relatives = {e.source for e in edges if e.type == "TARGETED_THROUGH_RELATIVE"}
-    assert relatives >= {"iskander-yerimbetov", "kalyk-mendygazyev", "khasenov-relatives"}
-    assert [r for r in sorted(relatives) if not by_id[r].restricted] == []
+    violated = {e.target for e in edges if e.type in VIOLATIONS - {"LISTED_ON", "SENTENCED_IN"}}
+    violated |= {e.source for e in edges if e.type in {"LISTED_ON", "SENTENCED_IN"}}
+    accused = {e.source for e in edges if e.type == "SUSPECTED_OF"}
+    relatives = {e.source for e in edges if e.type in ("TARGETED_THROUGH_RELATIVE", "FAMILY_OF")}
+    persons = {n.id for n in nodes if n.kind is NodeKind.PERSON and not n.group}
+    assert {"iskander-yerimbetov", "kalyk-mendygazyev"} <= violated & relatives
+    wrongly_restricted = sorted(i for i in persons & violated - accused if by_id[i].restricted)
+    assert wrongly_restricted == []
+    named_only_as_relatives = {i for i in persons & relatives - violated
+                               if by_id[i].roles in ([], ["relative"])}
+    assert sorted(i for i in named_only_as_relatives if not by_id[i].restricted) == []
+    groups = {e.source for e in edges if e.type == "TARGETED_THROUGH_RELATIVE"} - persons
+    assert groups and all(by_id[g].restricted for g in groups), "unnamed relatives stay restricted"
 
 
 def test_allegations_are_recorded_with_who_makes_them(records: Records) -> None:

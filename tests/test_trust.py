@@ -14,7 +14,7 @@ from api.app import create_app
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
-from tests.conftest import DATASET, EDITOR_KEY, app_settings
+from tests.conftest import DATASET, EDITOR_KEY, PLANTED, app_settings
 
 #: what identifies the restricted persons planted in the dataset (tests/planted)
 RESTRICTED_TRACES = ("Tasbolatova", "Тасболатов", "aigerim-tasbolatova", "case-tasbolatova",
@@ -85,7 +85,7 @@ def test_security_headers_on_every_response(public_client: TestClient) -> None:
 @pytest.fixture
 def writable(tmp_path: Path) -> Iterator[tuple[TestClient, MemoryStore, Path]]:
     store = MemoryStore(tmp_path / "store")
-    native.load([DATASET], store)
+    native.load([DATASET, PLANTED], store)
     settings = app_settings(tmp_path, max_import_bytes=20_000, rate_limit_burst=3,
                             cors_origins=["https://news.example"])
     with TestClient(create_app(settings, store=store)) as client:
@@ -122,10 +122,10 @@ def test_an_editor_import_writes_and_is_audited(
 
 
 MAKE_PUBLIC = """\
-source: kz-upr48-2024
+source: planted-test-records
 nodes:
-  - {id: iskander-yerimbetov, kind: person, name: Iskander Yerimbetov, sensitivity: public,
-     cite: ["3.7"]}
+  - {id: aigerim-tasbolatova, kind: person, name: Aigerim Tasbolatova, sensitivity: public,
+     cite: ["1"]}
 """
 
 
@@ -135,9 +135,9 @@ def test_an_editor_import_that_makes_a_person_public_is_audited_with_before_and_
     answer = client.post("/api/import", params={"format": "native"}, content=MAKE_PUBLIC,
                          headers={"X-API-Key": EDITOR_KEY})
     assert answer.status_code == 200, answer.text
-    change = {"id": "iskander-yerimbetov", "before": "restricted", "after": "public"}
+    change = {"id": "aigerim-tasbolatova", "before": "restricted", "after": "public"}
     assert answer.json()["write"]["sensitivity_changes"] == [change]
-    assert not store.get_node("iskander-yerimbetov").restricted
+    assert not store.get_node("aigerim-tasbolatova").restricted
     (entry,) = audit.read(log)
     assert entry["who"].startswith("editor:") and entry["sensitivity_changes"] == [change]
 
