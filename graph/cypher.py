@@ -48,7 +48,22 @@ CONSTRAINT_ENTITY_ID = (
     "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE"
 )
 INDEX_ENTITY_LOAD = "CREATE INDEX entity_load IF NOT EXISTS FOR (n:Entity) ON (n.load)"
-SCHEMA = (CONSTRAINT_ENTITY_ID, INDEX_ENTITY_LOAD)
+CONSTRAINT_META_KEY = (
+    "CREATE CONSTRAINT repgraph_meta_key IF NOT EXISTS FOR (m:RepgraphMeta) REQUIRE m.key IS UNIQUE"
+)
+SCHEMA = (CONSTRAINT_ENTITY_ID, INDEX_ENTITY_LOAD, CONSTRAINT_META_KEY)
+
+# -- the content's version ------------------------------------------------------
+#: The label of repgraph's own bookkeeping nodes. They have neither the `Entity` label,
+#: which every entity read matches, nor any relationship, so no entity read sees them,
+#: and `clear` leaves them.
+META = "RepgraphMeta"
+#: The last statement of every transaction in which repgraph changes the content: a new
+#: random version on the one meta node with the key `$key`, and when it was written.
+BUMP_VERSION = (
+    "MERGE (m:RepgraphMeta {key: $key}) SET m.version = $version, m.written = datetime()"
+)
+VERSION = "MATCH (m:RepgraphMeta {key: $key}) RETURN m.version AS version"
 
 # -- reading ------------------------------------------------------------------
 #: What a row describing a relationship returns, shared by every edge read.
@@ -205,7 +220,7 @@ DELETE_SOME_NODES = "MATCH (n:Entity) WITH n LIMIT $batch DETACH DELETE n RETURN
 def all_statements() -> dict[str, str]:
     """Every statement this module can produce, by name; the lint test walks them all."""
     out = {name: value for name, value in globals().items()
-           if name.isupper() and not name.startswith("_") and name != "ENTITY"
+           if name.isupper() and not name.startswith("_") and name not in ("ENTITY", "META")
            and isinstance(value, str)}
     for kind in NodeKind:
         out[f"nodes_of_kind({kind})"] = nodes_of_kind(kind)

@@ -13,12 +13,17 @@ element ids that the same transaction read or wrote (see `_apply`).
 Larger loads commit batch by batch, MERGE everything by id, and stamp every
 element they write with the load's id: a failure deletes what that load created
 and restores what it changed.
+
+Every transaction that changes the content also sets a new random `version` on
+one meta node (`cypher.META`), as its last statement; see `Neo4jStore.version`.
 """
 
 from __future__ import annotations
 
 import atexit
 import itertools
+import threading
+import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -78,16 +83,23 @@ class WritePlan:
 
 
 Step = tuple[str, dict[str, Any]]
+#: The key of the meta node that holds the content's version
+CONTENT = "content"
 
 
 class Neo4jStore(GraphStore):
     backend = "neo4j"
 
     def __init__(self, driver: neo4j.Driver, *, database: str, uri: str, batch_size: int = 1000,
-                 tx_rows: int = 100_000, read_timeout_s: float | None = None) -> None:
+                 tx_rows: int = 100_000, read_timeout_s: float | None = None,
+                 version_ttl_s: float = 1.0) -> None:
         self.driver, self.database, self.uri = driver, database, uri
         self.batch_size, self.tx_rows = batch_size, tx_rows
-        self.read_timeout_s = read_timeout_s
+        self.read_timeout_s, self.version_ttl_s = read_timeout_s, version_ttl_s
+        #: (when it was read, the version), and a count of this store's writes, under a lock
+        self._known_version: tuple[float, str] | None = None
+        self._writes = 0
+        self._version_lock = threading.Lock()
         with self._guard():
             # Fails fast on a wrong address or password, where a managed transaction
             # would keep retrying for half a minute.
@@ -100,7 +112,8 @@ class Neo4jStore(GraphStore):
         driver = shared_driver(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password)
         return cls(driver, database=settings.neo4j_database, uri=settings.neo4j_uri,
                    batch_size=settings.batch_size, tx_rows=settings.neo4j_tx_rows,
-                   read_timeout_s=settings.neo4j_read_timeout_s)
+                   read_timeout_s=settings.neo4j_read_timeout_s,
+                   version_ttl_s=settings.neo4j_version_ttl_s)
 
     # -- talking to the server -----------------------------------------------
     @contextmanager
@@ -131,13 +144,44 @@ class Neo4jStore(GraphStore):
         return records
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self._guard(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        try:
+            with self._guard(), self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        finally:  # committed, failed or unknown: the version this store knew may be old
+            with self._version_lock:
+                self._known_version = None
+                self._writes += 1
+
+    @staticmethod
+    def _bump(tx: ManagedTransaction) -> None:
+        """Give the content a new version; the last statement of a transaction that changed it
+        (so that the meta node's lock is held for as short a time as possible)."""
+        tx.run(cypher.BUMP_VERSION, key=CONTENT, version=uuid.uuid4().hex).consume()
 
     def _run_batch(self, tx: ManagedTransaction, statement: str,
                    params: dict[str, Any]) -> list[neo4j.Record]:
         """Run one batch of a write; the single place a test injects a failure."""
         return list(tx.run(statement, params))
+
+    # -- versions ------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """The version repgraph last wrote on the meta node, re-read at most every
+        `version_ttl_s` seconds (one lookup by a unique key) and at once after a write of
+        this store. Empty before repgraph's first write. Changes made around repgraph
+        (Cypher by hand, other tools) do not change it: see docs/neo4j.md.
+        """
+        now = time.monotonic()
+        with self._version_lock:
+            known, writes = self._known_version, self._writes
+        if known is not None and now - known[0] < self.version_ttl_s:
+            return known[1]
+        records = self._read(cypher.VERSION, key=CONTENT)
+        value = str(records[0]["version"]) if records else ""
+        with self._version_lock:
+            if writes == self._writes:  # else a write ended meanwhile: this may predate it
+                self._known_version = (now, value)
+        return value
 
     # -- writing -------------------------------------------------------------
     def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
@@ -146,6 +190,8 @@ class Neo4jStore(GraphStore):
             def work(tx: ManagedTransaction) -> WriteReport:
                 plan = self._plan(tx, nodes, edges, replace)
                 self._apply(tx, plan)
+                if replace or plan.report.changed_anything:
+                    self._bump(tx)
                 return plan.report
             try:
                 return self._write(work)
@@ -168,6 +214,8 @@ class Neo4jStore(GraphStore):
         def work(tx: ManagedTransaction) -> None:
             for statement, params in steps:
                 self._run_batch(tx, statement, params)
+            if steps:
+                self._bump(tx)
         return work
 
     def _plan(self, tx: ManagedTransaction, nodes: Sequence[Node], edges: Sequence[Edge],
@@ -293,11 +341,15 @@ class Neo4jStore(GraphStore):
                 tx.run(cypher.DELETE_LOADED_NODES, ids=ids, load=load).consume()
             for statement, params in self._steps(restore, None):
                 tx.run(statement, params).consume()
+            self._bump(tx)
         self._write(work)
 
     def clear(self) -> None:
         def some(tx: ManagedTransaction) -> int:
-            return int(tx.run(cypher.DELETE_SOME_NODES, batch=self.batch_size).single(strict=True)[0])
+            deleted = int(tx.run(cypher.DELETE_SOME_NODES, batch=self.batch_size)
+                          .single(strict=True)[0])
+            self._bump(tx)  # in the last, empty batch too: a clear always changes the version
+            return deleted
         while self._write(some):
             pass
 

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     #: Neo4j aborts a read that runs longer (a transaction timeout sent with each query): the
     #: web service stops waiting after `query_timeout_s`, this stops the server's work too.
     neo4j_read_timeout_s: float = Field(60.0, gt=0)
+    #: How long the Neo4j store reuses the content version it last read (asked on every
+    #: web request); its own writes forget it at once, other processes' show within this.
+    neo4j_version_ttl_s: float = Field(1.0, ge=0)
 
     # -- trust and safety ----------------------------------------------------
     #: SHA-256 hex digests of editor API keys (never the keys themselves), comma-separated

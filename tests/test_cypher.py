@@ -29,7 +29,7 @@ def lint(statements: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
                     "(.ci/run does) with Node 20")
     payload = {
         "statements": statements,
-        "labels": [cypher.ENTITY, *KIND_LABELS.values()],
+        "labels": [cypher.ENTITY, cypher.META, *KIND_LABELS.values()],
         "relationshipTypes": sorted(RELATIONS),
         "parameters": {p: None for s in statements.values() for p in PARAMETER.findall(s)},
     }
@@ -58,7 +58,12 @@ def test_all_statements_cover_every_builder_and_vocabulary_name() -> None:
     assert cypher.shortest_path(cypher.HOPS_LIMIT, None) in text
 
 
-@pytest.mark.parametrize("name", ["Entity", "person", "KNOWS", "Person`) DETACH DELETE n //",
+def test_the_meta_label_is_no_entity_label() -> None:
+    assert cypher.META not in {cypher.ENTITY, *KIND_LABELS.values()}
+    assert f":{cypher.META} " in cypher.BUMP_VERSION and f":{cypher.META} " in cypher.VERSION
+
+
+@pytest.mark.parametrize("name", ["Entity", "RepgraphMeta", "person", "KNOWS", "Person`) DETACH DELETE n //",
                                   "FAMILY_OF]->() DELETE r //", "", "`Person`"])
 def test_the_escaping_helper_refuses_names_outside_the_vocabulary(name: str) -> None:
     with pytest.raises(ValueError, match="not a label or relationship type of the vocabulary"):

@@ -4,7 +4,7 @@ loads, one clear message when the server cannot be used."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +84,11 @@ def test_relatives_case_links_and_timelines_agree(both: tuple[MemoryStore, Neo4j
             assert queries.case_links(bolt, node.id) == queries.case_links(memory, node.id)
 
 
-def _failing_after_first_batch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[str]]:
-    """Make the second batch of records of any write fail as a dropped connection would.
+def _failing_after_first_batch(
+        monkeypatch: pytest.MonkeyPatch,
+        before_failing: Callable[[], object] = lambda: None) -> tuple[list[int], list[str]]:
+    """Make the second batch of records of any write fail as a dropped connection would,
+    after calling `before_failing`.
 
     Returns the sizes of the batches tried so far and the load ids they carried.
     """
@@ -100,6 +103,7 @@ def _failing_after_first_batch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[in
             batches.append(len(rows))
             loads.extend(r["props"]["load"] for r in rows if "load" in r["props"])
             if len(batches) > 1:
+                before_failing()
                 raise OSError("connection reset by peer")
         return real(self, tx, statement, params)
     monkeypatch.setattr(Neo4jStore, "_run_batch", run)
@@ -125,6 +129,56 @@ def test_a_load_failing_after_its_first_batch_leaves_nothing_behind(
     records, _, _ = scratch.driver.execute_query(
         "MATCH (n) WHERE n.load IS NOT NULL RETURN count(n) AS n", database_=scratch.database)
     assert records[0]["n"] == 0
+
+
+@pytest.mark.parametrize("tx_rows", [100_000, 3], ids=["one transaction", "batch by batch"])
+def test_a_failed_load_leaves_a_version_no_reader_has_seen_with_other_content(
+        scratch: Neo4jStore, bolt: BoltServer, tx_rows: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    scratch.tx_rows = tx_rows
+    scratch.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+    before = scratch.version
+    reader = Neo4jStore.from_settings(bolt.settings_for(bolt.scratch, neo4j_version_ttl_s=0))
+    seen: list[str] = []
+    _failing_after_first_batch(monkeypatch, lambda: seen.append(reader.version))
+    with pytest.raises(OSError, match="connection reset"):
+        scratch.write([person("ann", "Ann A."), *(person(f"p{i}", f"P {i}") for i in range(5))],
+                      [family("p0", "ann")])
+    monkeypatch.undo()
+    (meanwhile,) = seen
+    if tx_rows == 3:  # the first batch was committed, then undone: two changes
+        assert meanwhile != before
+        assert scratch.version not in (before, meanwhile)
+    else:  # nothing was committed
+        assert meanwhile == before == scratch.version
+
+
+def test_the_version_is_read_again_at_once_after_own_writes_and_within_the_ttl_after_others(
+        scratch: Neo4jStore, bolt: BoltServer) -> None:
+    other = Neo4jStore.from_settings(bolt.settings_for(bolt.scratch, neo4j_version_ttl_s=3600))
+    seen = other.version
+    assert scratch.version == seen
+    scratch.write([person("ann", "Ann")], [])
+    written = scratch.version
+    assert written != seen
+    assert other.version == seen, "within its TTL, a store keeps the version it read"
+    other.version_ttl_s = 0
+    assert other.version == written
+    other.version_ttl_s = 3600
+    other.clear()
+    assert other.version not in (seen, written)
+
+
+def test_the_version_lives_on_one_node_that_no_entity_read_sees(scratch: Neo4jStore) -> None:
+    for _ in range(2):
+        scratch.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+        scratch.clear()
+    scratch.write([person("ann", "Ann")], [])
+    records, _, _ = scratch.driver.execute_query(
+        "MATCH (n) RETURN labels(n) AS labels ORDER BY size(labels(n))",
+        database_=scratch.database)
+    assert [sorted(r["labels"]) for r in records] == [["RepgraphMeta"], ["Entity", "Person"]]
+    assert scratch.stats().nodes == 1 and [n.id for n in scratch.iter_nodes()] == ["ann"]
 
 
 def test_a_new_id_stored_meanwhile_by_another_writer_is_merged_not_duplicated(
