@@ -32,6 +32,7 @@ from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath, plan_write
+from graph.versions import Stamp, Versions
 from schema.models import Edge, Node
 from schema.vocabulary import NodeKind
 
@@ -83,16 +84,23 @@ class MemoryStore(GraphStore):
     def __init__(self, data_dir: Path | str | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self._content = EMPTY
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: Stamp | None = None
         #: serialises, within this process, reloading and publishing a new version
         self._publishing = threading.RLock()
-        self.version = 0
+        self._versions = Versions()
         if self.data_dir is not None:
             try:
                 self.data_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreUnavailable(f"cannot use data directory {self.data_dir}: {exc}") from exc
             self._sync()
+
+    @property
+    def version(self) -> int:
+        """The number of the content the next read will see, unique in this process: one
+        `stat` of the snapshot, never a reload (a snapshot another process replaced gets
+        its number now and keeps it once a read has loaded it; see `graph.versions`)."""
+        return self._versions.of(self._stat() if self.snapshot_path is not None else None)
 
     @property
     def undirected(self) -> nx.Graph:
@@ -104,7 +112,7 @@ class MemoryStore(GraphStore):
     def snapshot_path(self) -> Path | None:
         return self.data_dir / SNAPSHOT if self.data_dir is not None else None
 
-    def _stat(self) -> tuple[int, int, int] | None:
+    def _stat(self) -> Stamp | None:
         assert self.snapshot_path is not None
         try:
             st = self.snapshot_path.stat()
@@ -134,9 +142,9 @@ class MemoryStore(GraphStore):
                                      {e.id: e for e in snapshot.edges}), stamp)
             return self._content
 
-    def _publish(self, content: Content, stamp: tuple[int, int, int] | None) -> None:
+    def _publish(self, content: Content, stamp: Stamp | None) -> None:
         self._content, self._stamp = content, stamp
-        self.version += 1
+        self._versions.publish(stamp)
 
     @contextmanager
     def _write_lock(self) -> Iterator[None]:
@@ -152,7 +160,7 @@ class MemoryStore(GraphStore):
                 finally:
                     fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _persist(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> tuple[int, int, int] | None:
+    def _persist(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> Stamp | None:
         path = self.snapshot_path
         if path is None:
             return None

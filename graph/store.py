@@ -8,7 +8,7 @@ is written once in `graph.queries` on top of these primitives.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.errors import InvalidData, NodeNotFound, Problem
@@ -165,6 +165,23 @@ class GraphStore(ABC):
         """
 
     # -- reading -------------------------------------------------------------
+    @property
+    @abstractmethod
+    def version(self) -> Hashable:
+        """Names the content the next read will see: changes whenever the content does.
+
+        Cheap enough to ask on every request (it never walks nor loads the graph), so that
+        caches built from the content (the public view, the search index) can be keyed by
+        it. A write that changes nothing (the same records again) keeps it; `clear` and a
+        write with `replace` always change it. A value is never used again for other
+        content, not even after `clear` and the same records loaded anew, so that a cache
+        cannot mistake old content for new. Read it before the content it describes: a
+        write in between then only costs a rebuild, never a stale cache. A write by another
+        process may show a short, configured time late, and on Neo4j one made around
+        repgraph (Cypher by hand) does not show at all (`REPGRAPH_NEO4J_VERSION_TTL_S`,
+        docs/neo4j.md).
+        """
+
     @abstractmethod
     def find_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
         """The nodes among `ids` that exist, by id."""

@@ -9,6 +9,7 @@ import pytest
 
 from graph.memory import MemoryStore
 from loaders import native
+from tests.test_store_contract import person
 
 
 def test_the_store_survives_a_restart(tmp_path: Path, dataset_dir: Path) -> None:
@@ -50,6 +51,23 @@ def test_a_second_process_sees_new_data_without_restarting(tmp_path: Path,
     writer = MemoryStore(tmp_path)
     native.load([dataset_dir], writer)
     assert reader.stats() == writer.stats()
+
+
+def test_a_second_store_on_the_same_data_sees_the_first_ones_writes_in_its_version(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reader, writer = MemoryStore(tmp_path), MemoryStore(tmp_path)
+    before = reader.version
+    writer.write([person("ann", "Ann")], [])
+
+    def no_reload() -> None:
+        raise AssertionError("asking for the version must not load the snapshot")
+    monkeypatch.setattr(reader, "_sync", no_reload)
+    seen = reader.version
+    assert seen != before, "the reader must notice the new snapshot from its version alone"
+    assert reader.version == seen
+    monkeypatch.undo()
+    assert [n.id for n in reader.iter_nodes()] == ["ann"]
+    assert reader.version == seen, "loading the snapshot it announced is no further change"
 
 
 def test_incident_edges_are_paged_in_a_stable_order(kz_store: MemoryStore) -> None:

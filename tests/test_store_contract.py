@@ -144,3 +144,33 @@ def test_a_record_given_twice_keeps_the_sensitivity_the_first_one_stated(
         blank_store: GraphStore) -> None:
     blank_store.write([person("ann", "Ann", sensitivity="restricted"), person("ann", "Ann B.")], [])
     assert blank_store.get_node("ann").restricted
+
+
+# -- the content's version --------------------------------------------------------
+def test_the_version_changes_with_a_write_that_changes_something_and_only_then(
+        blank_store: GraphStore) -> None:
+    empty = blank_store.version
+    assert blank_store.version == empty
+    blank_store.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+    written = blank_store.version
+    assert written != empty
+    assert blank_store.version == written
+    report = blank_store.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+    assert not report.changed_anything
+    assert blank_store.version == written, "the same records again change nothing"
+    blank_store.write([person("bob", "Bob", roles=["lawyer"])], [])
+    assert blank_store.version not in (empty, written)
+
+
+def test_clear_and_replace_change_the_version(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+    loaded = blank_store.version
+    blank_store.clear()
+    cleared = blank_store.version
+    assert cleared != loaded
+    blank_store.write([person("ann", "Ann"), person("bob", "Bob")], [family("ann", "bob")])
+    reloaded = blank_store.version
+    assert reloaded not in (loaded, cleared), \
+        "the same records loaded anew must not bring back the version from before the clear"
+    blank_store.write([person("ann", "Ann")], [], replace=True)
+    assert blank_store.version not in (loaded, cleared, reloaded)
