@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--check", action="store_true", help="validate only, write nothing")
 
     sub.add_parser("stats", help="counts by node kind and relationship type")
+    sub.add_parser("touch", help="after editing Neo4j by hand: a new content version, so that "
+                                 "running services rebuild what they cached")
 
     search = sub.add_parser("search", help="find entities by name")
     search.add_argument("text")
@@ -113,6 +115,14 @@ def _format_path(p: GraphPath) -> str:
         lines.append(f"    {arrow} {edge.type} ({cites})")
         lines.append(f"  {node.name} [{node.id}]")
     return "\n".join(lines)
+
+
+def _touch(store: GraphStore) -> str:
+    from graph.neo4j import Neo4jStore
+
+    if not isinstance(store, Neo4jStore):
+        return "nothing to do: the embedded store notices a changed snapshot by itself"
+    return f"version: {store.touch()}"
 
 
 def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
@@ -208,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "by relationship type:",
                     *(f"  {k:<26} {v}" for k, v in stats.edges_by_type.items())])
                 _emit(stats, args.json, text)
+            elif args.command == "touch":
+                print(_touch(store))
             elif args.command == "search":
                 from schema.vocabulary import NodeKind
 

@@ -183,6 +183,12 @@ class Neo4jStore(GraphStore):
                 self._known_version = (now, value)
         return value
 
+    def touch(self) -> str:
+        """Give the content a new version, after changes made around repgraph (Cypher by
+        hand), so that every process's caches are rebuilt; the new version."""
+        self._write(self._bump)
+        return self.version
+
     # -- writing -------------------------------------------------------------
     def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
               replace: bool = False) -> WriteReport:

@@ -95,3 +95,9 @@ def test_a_load_that_makes_a_person_public_warns_and_is_audited(
     (entry,) = audit.read(get_settings().audit_log_path)
     assert entry["who"] == "cli:" + getpass.getuser() and entry["paths"] == [str(path)]
     assert entry["sensitivity_changes"] == [{"id": "ann", "before": "restricted", "after": "public"}]
+
+
+def test_touch_has_nothing_to_do_on_the_embedded_store(
+        data_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["touch"]) == 0
+    assert "nothing to do" in capsys.readouterr().out

@@ -254,3 +254,24 @@ def test_a_server_that_cannot_be_used_gives_one_clear_message(
         get_settings.cache_clear()
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_touch_gives_the_content_a_new_version(
+        scratch: Neo4jStore, bolt: BoltServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    scratch.write([person("ann", "Ann")], [])
+    before = scratch.version
+    s = bolt.settings_for(bolt.scratch)
+    for key, value in {"REPGRAPH_BACKEND": "neo4j", "NEO4J_URI": s.neo4j_uri,
+                       "NEO4J_USER": s.neo4j_user, "NEO4J_PASSWORD": s.neo4j_password,
+                       "NEO4J_DATABASE": s.neo4j_database}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    try:
+        assert main(["touch"]) == 0
+    finally:
+        get_settings.cache_clear()
+    scratch.version_ttl_s = 0
+    assert scratch.version != before
+    assert capsys.readouterr().out == f"version: {scratch.version}\n"
+    assert [n.id for n in scratch.iter_nodes()] == ["ann"]
