@@ -83,6 +83,8 @@ class MemoryStore(GraphStore):
 
     def __init__(self, data_dir: Path | str | None = None) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
+        #: the snapshot's path as a string: `os.stat` on it is asked on every read
+        self._snapshot_file = os.fspath(self.data_dir / SNAPSHOT) if self.data_dir else None
         self._content = EMPTY
         self._stamp: Stamp | None = None
         #: serialises, within this process, reloading and publishing a new version
@@ -100,7 +102,7 @@ class MemoryStore(GraphStore):
         """The number of the content the next read will see, unique in this process: one
         `stat` of the snapshot, never a reload (a snapshot another process replaced gets
         its number now and keeps it once a read has loaded it; see `graph.versions`)."""
-        return self._versions.of(self._stat() if self.snapshot_path is not None else None)
+        return self._versions.of(self._stat())
 
     @property
     def undirected(self) -> nx.Graph:
@@ -113,9 +115,11 @@ class MemoryStore(GraphStore):
         return self.data_dir / SNAPSHOT if self.data_dir is not None else None
 
     def _stat(self) -> Stamp | None:
-        assert self.snapshot_path is not None
+        """The snapshot's stamp; None without a data directory or a snapshot."""
+        if self._snapshot_file is None:
+            return None
         try:
-            st = self.snapshot_path.stat()
+            st = os.stat(self._snapshot_file)
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)
