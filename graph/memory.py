@@ -253,6 +253,14 @@ class MemoryStore(GraphStore):
         end = None if limit is None else offset + limit
         return edges[offset:end]
 
+    def edges_between(self, a: str, b: str, types: Iterable[str] | None = None) -> list[Edge]:
+        content = self._sync()
+        if not content.undirected.has_edge(a, b):
+            return []
+        wanted = frozenset(types) if types is not None else None
+        return [content.edges[i] for i in sorted(content.undirected[a][b]["ids"])
+                if wanted is None or content.edges[i].type in wanted]
+
     def degree(self, node_id: str) -> int:
         content = self._sync()
         if node_id not in content.nodes:

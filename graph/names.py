@@ -23,19 +23,22 @@ The set is finite and documented in docs/ethics.md; a test keeps the two equal.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from urllib.parse import unquote
 
 from anyascii import anyascii
 
 PLACEHOLDER = "a restricted person"
-WITHHELD_LINK = "(link withheld: it names a restricted person)"
+WITHHELD = "(withheld: it names a restricted person)"
 
 #: spelling variants merged in keys, applied in this order to lower-case ASCII
 TRANSLITERATIONS: tuple[tuple[str, str], ...] = (
     ("shch", "sh"), ("sch", "sh"), ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"),
+    ("gh", "g"),
     ("ye", "e"), ("yo", "e"), ("yu", "iu"), ("ya", "ia"), ("ts", "c"), ("tz", "c"),
     ("ck", "k"), ("q", "k"), ("y", "i"), ("w", "v"),
 )
@@ -46,22 +49,32 @@ ENDINGS: tuple[str, ...] = (
     # Russian: masculine and feminine surname and first-name cases, plural
     "a", "u", "e", "y", "i", "om", "ym", "im", "oy", "oi", "ov", "ykh", "ymi",
     "ami", "ah", "ia", "iu", "ei", "ey", "yu", "ya",
-    # Kazakh: genitive, dative, accusative, locative, ablative, instrumental
-    "nyng", "ning", "dyng", "ding", "tyng", "ting",
+    # Kazakh: genitive, dative, accusative, locative, ablative, instrumental, plural
+    "nyng", "ning", "dyng", "ding", "tyng", "ting", "nyn", "nin", "dyn", "din", "tyn", "tin",
     "ga", "ge", "ka", "ke", "na", "ne",
     "ny", "ni", "dy", "di", "ty", "ti",
     "da", "de", "ta", "te", "nda", "nde",
     "dan", "den", "tan", "ten", "nan", "nen",
     "men", "ben", "pen",
+    "lar", "ler", "dar", "der", "tar", "ter",
 )
-#: a single name word shorter than this is matched only inside a full name
-MIN_DISTINCTIVE = 3
-#: ...and a distinctive word is looked for inside link addresses from this length
+#: a single name word shorter than this is matched only inside a full name ("Nur", "Mark" and
+#: "Asia" are words too)
+MIN_DISTINCTIVE = 5
+#: ...and a distinctive word, or a whole name run together, is looked for inside links,
+#: addresses, handles and run-together words from this length
 MIN_IN_LINK = 5
 
-_LETTERS = re.compile(r"[^\W\d_]+")
+#: letters, and what may sit inside a word without ending it: combining marks (a decomposed
+#: "й"), a soft hyphen, zero-width spaces and joiners
+_INSIDE = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f" \
+          "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
+_LETTERS = re.compile(f"(?:[^\\W\\d_]|[{_INSIDE}])+")
+#: a run of text with no white space that is not a plain word: a link, an address, a
+#: handle, a hashtag, percent-encoding, words joined by dots or underscores, CamelCase
+_CHUNK = re.compile(r"[^\s.,;:!?()\[\]{}\"'«»“”]\S*[^\s.,;:!?()\[\]{}\"'«»“”]")
+_COMPOUND = re.compile(r"[@#/%_.:+=~]|[a-zа-яё][A-ZА-ЯЁ]")
 _NOT_LETTER = re.compile(r"[^a-z]+")
-_LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 #: what may stand between two words of one name: up to three spaces, hyphens, quotes, dots...
 #: but not a line break
 _JOIN = re.compile(r"[^\w\n]{1,3}")
@@ -71,7 +84,9 @@ _REPEAT = re.compile(r"(.)\1+")
 @lru_cache(maxsize=65_536)
 def key(word: str) -> str:
     """The folded spelling of one word: 'Ерімбетовым' -> 'erimbetovim'."""
-    folded = _NOT_LETTER.sub("", (word if word.isascii() else anyascii(word)).lower())
+    if not word.isascii():
+        word = anyascii(unicodedata.normalize("NFC", word))
+    folded = _NOT_LETTER.sub("", word.lower())
     for variant, common in TRANSLITERATIONS:
         if variant in folded:
             folded = folded.replace(variant, common)
@@ -94,11 +109,17 @@ for _ending in sorted({key(e) for e in ENDINGS} - {""}, key=len, reverse=True):
 
 
 def readings(word_key: str) -> list[str]:
-    """The stems a text word (as a key) may be: itself, and itself less each listed ending."""
+    """The stems a text word (as a key) may be: itself, and itself less each listed ending.
+    An ending that starts with the letter the stem ends with lost that letter when doubled
+    letters were merged ("Нұртазиннің" folds to "nurtazining": "nurtazin" and "-ning")."""
     out = [word_key]
     for ending in _ENDINGS_BY_LAST.get(word_key[-1:], ()):
         if len(word_key) > len(ending) and word_key.endswith(ending):
             out.append(word_key[:-len(ending)])
+        merged = ending[1:]
+        if merged and len(word_key) > len(merged) and word_key.endswith(merged) \
+                and word_key[-len(merged) - 1] == ending[0]:
+            out.append(word_key[:-len(merged)])
     return out
 
 
@@ -115,8 +136,12 @@ class NameMatcher:
     """
 
     def __init__(self, restricted: Iterable[Sequence[str]], public: Iterable[str]) -> None:
+        public = list(public)
         public_labels = [{key(w) for w in _LETTERS.findall(label)} - {""} for label in public]
-        public_words = set().union(*public_labels)
+        #: what public names' words may be written as: a restricted word that reads as one
+        #: of them ("Tasbolatova" and a public "Tasbolatov") is not distinctive
+        self._public_stems = {s for label in public for w in _LETTERS.findall(label)
+                              for s in stems(w)}
         #: word combinations a public person's name is made of: no mention without a
         #: distinctive word ("Ali Bek" is a public man, not his restricted namesake)
         self._public_runs = {frozenset(c) for label in public_labels if len(label) <= 6
@@ -127,7 +152,7 @@ class NameMatcher:
         self._stems: dict[str, dict[int, str]] = {}
         #: text word key -> the same, for the words already looked up
         self._forms: dict[str, dict[int, str]] = {}
-        link_terms: set[str] = set()  # distinctive words and whole names run together
+        compound_terms: set[str] = set()  # distinctive words and whole names run together
         for labels in restricted:
             index = len(self._people)
             distinctive: set[str] = set()
@@ -135,18 +160,19 @@ class NameMatcher:
                 words = _LETTERS.findall(label)
                 joined = "".join(key(w) for w in words)
                 if len(joined) >= MIN_IN_LINK and len(words) > 1:
-                    link_terms.add(joined)
+                    compound_terms.add(joined)
                 for word in words:
                     name_key = key(word)
                     if not name_key:
                         continue
-                    if len(name_key) >= MIN_DISTINCTIVE and name_key not in public_words:
+                    word_stems = stems(word)
+                    if len(name_key) >= MIN_DISTINCTIVE and not word_stems & self._public_stems:
                         distinctive.add(name_key)
-                    for stem in stems(word):
+                    for stem in word_stems:
                         self._stems.setdefault(stem, {}).setdefault(index, name_key)
-            link_terms |= {d for d in distinctive if len(d) >= MIN_IN_LINK}
+            compound_terms |= {d for d in distinctive if len(d) >= MIN_IN_LINK}
             self._people.append(_Person(frozenset(distinctive)))
-        self._link_terms = sorted(link_terms, key=len, reverse=True)
+        self._compound = _alternation(compound_terms)
 
     @property
     def active(self) -> bool:
@@ -183,12 +209,15 @@ class NameMatcher:
                 i += 1
         return found
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Where the text mentions a restricted person (by name or in a link): sorted,
-        non-overlapping spans."""
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Where the text mentions a restricted person, and what each span becomes: sorted,
+        non-overlapping; a link or handle that holds a name is withheld whole."""
         if not self._people:
             return []
-        return _merge([(s, e) for s, e, _ in self.mentions(text)] + self._links(text))
+        withheld = self._compounds(text)
+        names = [(s, e, PLACEHOLDER) for s, e, _ in self.mentions(text)
+                 if not any(ws <= s and e <= we for ws, we, _ in withheld)]
+        return sorted(names + withheld)
 
     def _mention_end(self, text: str, words: list[tuple[int, int, str]], start: int,
                      person: int) -> int:
@@ -203,50 +232,72 @@ class NameMatcher:
                 break
             seen.add(name_key)
             end = j
-        if seen & self._people[person].distinctive:
+        if seen & self._people[person].distinctive and not any(
+                self._ambiguous(words[k][2]) for k in range(start, end + 1)):
             return end
         if len(seen) >= 2 and frozenset(seen) not in self._public_runs:
             return end
         return -1
 
-    def _links(self, text: str) -> list[tuple[int, int]]:
-        if not self._link_terms or ("://" not in text and "www." not in text.lower()):
-            return []
-        return [(link.start(), link.end()) for link in _LINK.finditer(text)
-                if self._names_in_link(link.group(0))]
+    def _ambiguous(self, word_key: str) -> bool:
+        """Whether a text word may also write a public person's name word."""
+        return any(r in self._public_stems for r in readings(word_key))
 
-    def _names_in_link(self, link: str) -> bool:
-        folded = key(link)
-        return any(term in folded for term in self._link_terms)
+    def _compounds(self, text: str) -> list[tuple[int, int, str]]:
+        """Links, addresses, handles, hashtags and run-together words that hold a name:
+        each whole run of text without white space, folded after percent-decoding."""
+        if self._compound is None:
+            return []
+        return [(chunk.start(), chunk.end(), WITHHELD) for chunk in _CHUNK.finditer(text)
+                if _COMPOUND.search(chunk.group(0)) and self._names_in(chunk.group(0))]
+
+    def _names_in(self, chunk: str) -> bool:
+        assert self._compound is not None
+        return self._compound.search(key(unquote(chunk))) is not None
 
     def names(self, text: str) -> bool:
         return bool(self.spans(text))
 
     def scrub(self, text: str) -> str:
-        """The text with each mention replaced: a link by a note, a name by PLACEHOLDER."""
+        """The text with each mention replaced: a name by PLACEHOLDER, a link, address or
+        handle that holds one by WITHHELD."""
         spans = self.spans(text)
         if not spans:
             return text
         out, last = [], 0
-        for start, end in spans:
+        for start, end, replacement in spans:
+            if start < last:  # inside a run already withheld
+                continue
             out.append(text[last:start])
-            out.append(WITHHELD_LINK if _LINK.fullmatch(text, start, end) else PLACEHOLDER)
+            out.append(replacement)
             last = end
         out.append(text[last:])
         return "".join(out)
 
     def url(self, url: str) -> str | None:
         """A link as the public may follow it: None when its address names someone."""
-        if self._link_terms and self._names_in_link(url):
+        if self._compound is not None and self._names_in(url):
             return None
         return url if not self.spans(url) else None
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
+def _alternation(terms: set[str]) -> re.Pattern[str] | None:
+    """One regex for any of the terms, as a trie ("ab(?:c|d)", not "abc|abd"): with
+    thousands of restricted persons a flat alternation tries every term at every place."""
+    if not terms:
+        return None
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(_trie(trie))
+
+
+def _trie(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    branches = [re.escape(char) + _trie(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body

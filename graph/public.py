@@ -52,10 +52,14 @@ from schema.vocabulary import (
 )
 
 _Record = TypeVar("_Record", bound=BaseModel)
+_RANK = {Privacy.PLAIN: 0, Privacy.TEXT: 1, Privacy.IDENTIFYING: 2}
 RESTRICTED_GROUP = "restricted persons"
 #: what a withheld field becomes
 _EMPTY: dict[str, Any] = {"aliases": [], "roles": [], "status": []}
 RESTRICTED_PREFIX, MASKED_PREFIX = "restricted-", "redacted-"
+#: in "all shortest paths" mode, how many paths the view asks the store for before it orders
+#: them by public ids and keeps the requested number (more may exist: see docs/ethics.md)
+PATH_POOL = 1000
 _SLUG_WORDS = re.compile(r"[-.]")
 
 
@@ -125,6 +129,10 @@ class PublicView(GraphStore):
             if self._matcher.active:
                 for node in nodes:
                     masked = None if node.restricted else self._masked(MASKED_PREFIX, node.id)
+                    # two ids that still meet ("case-x-1" named twice) are told apart in the
+                    # order the store gives them, which no name decides
+                    while masked is not None and masked in self._real_ids:
+                        masked = self._derive(MASKED_PREFIX, masked)
                     if masked is not None:
                         self._hide(node.id, masked)
             self._built = True
@@ -135,16 +143,18 @@ class PublicView(GraphStore):
     def _masked(self, prefix: str, slug: str) -> str | None:
         """A public id for a slug that names restricted persons, None if it names none.
 
-        Derived from the slug with each name replaced by its owner's pseudonym, so it is
-        stable, and the same whatever the restricted person is called ("case-yerimbetov"
-        and, after a rename, "case-erimbet" get one id)."""
+        Derived from the slug with each name replaced by its owner's pseudonym and the
+        number of words it took, so it is stable, and the same whatever the restricted
+        person is called ("case-yerimbetov" and, after a rename, "case-erimbet" get one id),
+        while "case-tasbolatova" and "case-aigerim-tasbolatova" get two."""
         text = _SLUG_WORDS.sub(" ", slug)
         mentions = self._matcher.mentions(text)
         if not mentions:
             return None
         parts, last = [], 0
         for start, end, whose in mentions:
-            parts += [text[last:start], self._named[whose]]
+            words = len(text[start:end].split())
+            parts += [text[last:start], f"{self._named[whose]}/{words}"]
             last = end
         return self._derive(prefix, "".join([*parts, text[last:]]))
 
@@ -188,6 +198,7 @@ class PublicView(GraphStore):
             "id": self.public_id(node.id), "name": scrub(node.name),
             "aliases": [scrub(a) for a in node.aliases],
             "description": _maybe(scrub, node.description), "pseudonym": None,
+            "count_qualifier": _maybe(scrub, node.count_qualifier),
             "properties": self._properties(node.properties, spec, hidden=False),
             "citations": [self._citation(c, hidden=False) for c in node.citations]})
 
@@ -206,14 +217,20 @@ class PublicView(GraphStore):
             "id": edge_id(edge.type, source, target, key), "source": source, "target": target,
             "key": key, "claimed_by": _maybe(self._matcher.scrub, edge.claimed_by),
             "properties": self._properties(edge.properties, RELATIONS[edge.type].properties,
-                                           hidden=touches),
+                                           hidden=touches, withhold=Privacy.IDENTIFYING),
             "citations": [self._citation(c, hidden=touches) for c in edge.citations]}
         return _updated(edge, update)
 
-    def _properties(self, values: dict[str, Any], spec: dict[str, Prop],
-                    hidden: bool) -> dict[str, Any]:
+    def _properties(self, values: dict[str, Any], spec: dict[str, Prop], hidden: bool,
+                    withhold: Privacy = Privacy.TEXT) -> dict[str, Any]:
+        """Plain values as they are, the others scrubbed; on a record that is (or, for a
+        relationship, touches) a restricted one, values flagged `withhold` or more private
+        are left out: text and identifying ones on a record, identifying ones on a
+        relationship."""
+        def shown(privacy: Privacy) -> bool:
+            return not hidden or _RANK[privacy] < _RANK[withhold]
         return {k: v if spec[k].privacy is Privacy.PLAIN else self._scrub_value(v)
-                for k, v in values.items() if _shown(spec[k].privacy, hidden)}
+                for k, v in values.items() if shown(spec[k].privacy)}
 
     def _scrub_value(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -228,6 +245,9 @@ class PublicView(GraphStore):
         note_shown = _shown(CITATION_FIELD_PRIVACY["note"], hidden)
         url = citation.url
         return _updated(citation, {
+            "source": self.public_id(citation.source),
+            # the paragraph is the evidence's address: scrubbed, never withheld
+            "paragraph": _maybe(self._matcher.scrub, citation.paragraph),
             "note": _maybe(self._matcher.scrub, citation.note) if note_shown else None,
             "url": self._matcher.url(url) if url else None})
 
@@ -299,12 +319,26 @@ class PublicView(GraphStore):
         if real_source is None or real_target is None:
             return []
         real_avoid = frozenset(r for r in map(self._real, avoid) if r is not None)
+        # the store orders (and cuts) paths by real ids: ask for a larger pool, then order
+        # and cut by public ids; in shortest mode, each step takes the relationship whose
+        # public id comes first
         found = self._store.find_paths(real_source, real_target, max_hops=max_hops,
                                        all_shortest=all_shortest, types=types,
-                                       avoid=real_avoid, limit=limit)
-        paths = [RawPath(tuple(self.public_id(n) for n in p.nodes),
-                         tuple(self._edge(e) for e in p.edges)) for p in found]
-        return sorted(paths, key=lambda p: [e.id for e in p.edges]) if all_shortest else paths
+                                       avoid=real_avoid,
+                                       limit=max(limit, PATH_POOL) if all_shortest else limit)
+        paths = []
+        for path in found:
+            if all_shortest:
+                edges = tuple(self._edge(e) for e in path.edges)
+            else:
+                edges = tuple(min((self._edge(e) for e in self._store.edges_between(u, v, types)),
+                                  key=lambda e: e.id)
+                              for u, v in zip(path.nodes, path.nodes[1:], strict=False))
+            paths.append(RawPath(tuple(self.public_id(n) for n in path.nodes), edges))
+        if not all_shortest:
+            return paths
+        return sorted(paths, key=lambda p: ([self.public_id(n) for n in p.nodes],
+                                            [e.id for e in p.edges]))[:limit]
 
     def stats(self) -> Stats:
         return self._store.stats()

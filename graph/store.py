@@ -210,6 +210,10 @@ class GraphStore(ABC):
     @abstractmethod
     def degree(self, node_id: str) -> int: ...
 
+    def edges_between(self, a: str, b: str, types: Iterable[str] | None = None) -> list[Edge]:
+        """Every relationship joining two nodes, either way round (of `types` only)."""
+        return [e for e in self.incident_edges(a, types) if {e.source, e.target} == {a, b}]
+
     @abstractmethod
     def find_paths(
         self, source: str, target: str, *, max_hops: int, all_shortest: bool,

@@ -45,7 +45,7 @@ class Privacy(StrEnum):
     public visitor sees of a record.
     """
 
-    PLAIN = "plain"  # a code, number, date or flag: shown as stored, on every record
+    PLAIN = "plain"  # a number, date, flag or closed code: shown as stored, on every record
     TEXT = "text"  # free text: restricted persons' names are removed from it; withheld
     #                from a restricted record itself
     IDENTIFYING = "identifying"  # says who or where someone is: withheld from a restricted
@@ -268,20 +268,20 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                  _kinds(P), _kinds(O, A), properties={"role": text("str")}),
     RelationType("FOUNDED", "Founded an organisation.", _kinds(P, O), _kinds(O)),
     RelationType("FAMILY_OF", "Source is the <relation> of target (brother, wife, ...).",
-                 _kinds(P), _kinds(P), required=("relation",), properties={"relation": plain("str")}),
+                 _kinds(P), _kinds(P), required=("relation",), properties={"relation": text("str")}),
     RelationType("ASSOCIATE_OF", "Named as an associate of another person.", _kinds(P), _kinds(P),
                  directed=False),
     RelationType("TARGETED_THROUGH_RELATIVE",
                  "Source, a relative, was subjected to measures to pressure the target.",
                  _kinds(P), _kinds(P), required=("measures",),
-                 properties={"relation": plain("str"), "measures": plain("measures"),
+                 properties={"relation": text("str"), "measures": plain("measures"),
                              "purpose": text("str")}),
     RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case.",
                  _kinds(P, O), _kinds(C), properties={"role": text("str"), "note": identifying("str")}),
     RelationType("COMPLAINANT_IN", "Filed the complaint that opened a case.",
                  _kinds(P, O, A), _kinds(C)),
     RelationType("CHARGED_UNDER", "The case was brought under a law or article.",
-                 _kinds(C), _kinds(L), properties={"part": plain("str"), "charge": text("str")}),
+                 _kinds(C), _kinds(L), properties={"part": text("str"), "charge": text("str")}),
     RelationType("OPENED_BY", "The case was opened by an agency.", _kinds(C), _kinds(A)),
     RelationType("INVESTIGATED_BY", "The case was investigated by an agency.", _kinds(C), _kinds(A)),
     RelationType("PROSECUTED_BY", "The case was prosecuted by an agency.", _kinds(C), _kinds(A)),
@@ -372,7 +372,7 @@ NODE_FIELD_PRIVACY: dict[str, Privacy] = {
     "count": Privacy.PLAIN, "pseudonym": Privacy.PLAIN,
     "name": Privacy.IDENTIFYING, "aliases": Privacy.IDENTIFYING,
     "description": Privacy.IDENTIFYING, "roles": Privacy.IDENTIFYING,
-    "status": Privacy.IDENTIFYING, "count_qualifier": Privacy.PLAIN,  # "at least", "about"
+    "status": Privacy.IDENTIFYING, "count_qualifier": Privacy.TEXT,
     "properties": Privacy.PLAIN,  # each property declares its own flag
     "citations": Privacy.PLAIN,  # see CITATION_FIELD_PRIVACY
 }
@@ -383,7 +383,8 @@ EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
     "properties": Privacy.PLAIN, "citations": Privacy.PLAIN,
 }
 CITATION_FIELD_PRIVACY: dict[str, Privacy] = {
-    "source": Privacy.PLAIN, "paragraph": Privacy.PLAIN, "footnote": Privacy.PLAIN,
+    "source": Privacy.PLAIN,  # the public id of the source document
+    "paragraph": Privacy.TEXT, "footnote": Privacy.PLAIN,
     "url": Privacy.TEXT,  # a link whose address names a restricted person is withheld
     "note": Privacy.IDENTIFYING,
 }
@@ -395,6 +396,8 @@ _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 PSEUDONYM = re.compile(r"^(?:restricted|redacted)-[0-9a-f]{16}$")
 _TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 PROPERTY_TYPES = {"str", "int", "bool", "date", "duration", "list", "measures", "footnotes"}
+#: the types whose values cannot hold a name: only these may be flagged plain
+PLAIN_TYPES = {"int", "bool", "date", "duration", "measures"}
 
 
 def is_valid_id(value: str) -> bool:
@@ -411,6 +414,9 @@ def _check_prop(owner: str, spec: object, problems: list[str]) -> None:
         problems.append(f"{owner}: unknown property type {spec.type!r}")
     if not isinstance(spec.privacy, Privacy):
         problems.append(f"{owner}: no privacy flag (plain, text or identifying)")
+    elif spec.privacy is Privacy.PLAIN and spec.type not in PLAIN_TYPES:
+        problems.append(f"{owner}: a {spec.type} can hold any words, so it cannot be plain; "
+                        "flag it text or identifying")
 
 
 def check_vocabulary(

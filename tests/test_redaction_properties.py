@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from api.app import create_app
 from exporters.formats import FORMATS
 from graph.memory import MemoryStore
-from graph.names import NameMatcher, key
+from graph.names import MIN_DISTINCTIVE, NameMatcher, key, stems
 from graph.public import PublicView
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity
@@ -154,12 +154,13 @@ class Secrets:
     @classmethod
     def of(cls, nodes: list[Node]) -> Secrets:
         restricted = [n for n in nodes if n.restricted]
-        public_words = {key(w) for n in nodes if n.kind is NodeKind.PERSON
+        public_stems = {s for n in nodes if n.kind is NodeKind.PERSON
                         and not n.restricted for label in (n.name, *n.aliases)
-                        for w in re.findall(r"[^\W\d_]+", label)}
+                        for w in re.findall(r"[^\W\d_]+", label) for s in stems(w)}
         words = {w for n in restricted for label in (n.name, *n.aliases)
                  for w in re.findall(r"[^\W\d_]+", label) if key(w)}
-        distinctive = {w for w in words if len(key(w)) >= 3 and key(w) not in public_words}
+        distinctive = {w for w in words if len(key(w)) >= MIN_DISTINCTIVE
+                       and not stems(w) & public_stems}
         # a label whose only words public persons use too is ambiguous in text: a lone
         # "Bek" may be the public Bek; only labels with a distinctive word or two words count
         phrases = {label for n in restricted for label in (n.name, *n.aliases)

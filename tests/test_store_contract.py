@@ -174,3 +174,12 @@ def test_clear_and_replace_change_the_version(blank_store: GraphStore) -> None:
         "the same records loaded anew must not bring back the version from before the clear"
     blank_store.write([person("ann", "Ann")], [], replace=True)
     assert blank_store.version not in (loaded, cleared, reloaded)
+
+
+def test_edges_between_two_nodes_either_way_round(kz_store: GraphStore) -> None:
+    found = kz_store.edges_between("bota-jardemalie", "iskander-yerimbetov")
+    assert {e.type for e in found} >= {"FAMILY_OF", "TARGETED_THROUGH_RELATIVE"}
+    assert found == kz_store.edges_between("iskander-yerimbetov", "bota-jardemalie")
+    assert [e.type for e in kz_store.edges_between(
+        "bota-jardemalie", "iskander-yerimbetov", ["FAMILY_OF"])] == ["FAMILY_OF"]
+    assert kz_store.edges_between("bota-jardemalie", "no-such-entity") == []

@@ -95,7 +95,8 @@ def test_what_identifies_a_person_is_declared_identifying() -> None:
 @pytest.mark.parametrize("broken", [
     {NodeKind.PERSON: {"place": "str"}},
     {NodeKind.PERSON: {"place": Prop("str", "secret")}},
+    {NodeKind.PERSON: {"place": plain("str")}},  # a free string can hold a name
 ])
-def test_a_kind_property_without_a_privacy_flag_is_refused(broken: dict[NodeKind, Any]) -> None:
-    with pytest.raises(RuntimeError, match="privacy flag"):
+def test_a_kind_property_without_a_fitting_privacy_flag_is_refused(broken: dict[NodeKind, Any]) -> None:
+    with pytest.raises(RuntimeError, match=r"privacy flag|cannot be plain"):
         check_vocabulary(kind_properties={**KIND_PROPERTIES, **broken})
