@@ -124,7 +124,8 @@ class PublicView(GraphStore):
                  and not n.group for label in (n.name, *n.aliases)])
             self._restricted = frozenset(n.id for n in hidden)
             for node in hidden:
-                self._hide(node.id, node.pseudonym or self._derive(RESTRICTED_PREFIX, node.id))
+                pinned = node.pseudonym if node.pseudonym not in self._real_ids else None
+                self._hide(node.id, pinned or self._derive(RESTRICTED_PREFIX, node.id))
             self._named = [self._public_ids[n.id] for n in hidden if not n.group]
             if self._matcher.active:
                 for node in nodes:

@@ -273,3 +273,14 @@ def test_paths_are_chosen_and_ordered_by_public_ids() -> None:
     view = PublicView(store, "s", store.version)
     (first,) = queries.paths(view, "pub-s", "pub-t", mode="all", limit=1)
     assert [n.id for n in first.nodes] == ["pub-s", "mmm-middle", "pub-t"]
+
+
+def test_a_pseudonym_pinned_twice_names_one_person_only() -> None:
+    store = planted()
+    pinned = "restricted-00000000000000aa"
+    store.write([person("iskander-y", "Iskander Yerimbetov", sensitivity=R, pseudonym=pinned),
+                 person("kalyk-m", "Kalyk Mendygazyev", sensitivity=R, pseudonym=pinned)], [])
+    view = PublicView(store, "s", store.version)
+    ids = {view.public_id("iskander-y"), view.public_id("kalyk-m")}
+    assert len(ids) == 2 and pinned in ids
+    assert all(view.has_node(i) for i in ids)
