@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from urllib.parse import unquote
 
 from anyascii import anyascii
@@ -40,8 +40,12 @@ TRANSLITERATIONS: tuple[tuple[str, str], ...] = (
     ("shch", "sh"), ("sch", "sh"), ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"),
     ("gh", "g"),
     ("ye", "e"), ("yo", "e"), ("yu", "iu"), ("ya", "ia"), ("ts", "c"), ("tz", "c"),
-    ("ck", "k"), ("q", "k"), ("y", "i"), ("w", "v"),
+    ("ck", "k"), ("q", "k"), ("x", "h"), ("y", "i"), ("w", "v"),
 )
+#: letters of Kazakh, Uzbek and Turkish Latin alphabets and ISO 9 that anyascii writes as one
+#: plain letter, written as the digraphs the variants above expect
+LATIN_LETTERS = {"ş": "sh", "š": "sh", "ž": "zh", "č": "ch", "ğ": "gh", "ǵ": "gh", "ı": "y"}
+_LATIN = str.maketrans({**LATIN_LETTERS, **{k.upper(): v for k, v in LATIN_LETTERS.items()}})
 #: word endings a name may take in a text (written as a transliteration would write them)
 ENDINGS: tuple[str, ...] = (
     # English plural and possessive without the apostrophe
@@ -68,16 +72,18 @@ MIN_IN_LINK = 5
 #: letters, and what may sit inside a word without ending it: combining marks (a decomposed
 #: "й"), a soft hyphen, zero-width spaces and joiners
 _INSIDE = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f" \
-          "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
+          "\u00ad\u180e\u200b-\u200f\u2060-\u2069\ufe00-\ufe0f\ufeff"
 _LETTERS = re.compile(f"(?:[^\\W\\d_]|[{_INSIDE}])+")
 #: a run of text with no white space that is not a plain word: a link, an address, a
 #: handle, a hashtag, percent-encoding, words joined by dots or underscores, CamelCase
 _CHUNK = re.compile(r"[^\s.,;:!?()\[\]{}\"'«»“”]\S*[^\s.,;:!?()\[\]{}\"'«»“”]")
-_COMPOUND = re.compile(r"[@#/%_.:+=~]|[a-zа-яё][A-ZА-ЯЁ]")
+_COMPOUND = re.compile(r"[@#/%_.:+=~]")
+#: a plain word this long is looked into too: names run together in lower case
+LONG_WORD = 12
 _NOT_LETTER = re.compile(r"[^a-z]+")
-#: what may stand between two words of one name: up to three spaces, hyphens, quotes, dots...
+#: what may stand between two words of one name: up to five spaces, hyphens, quotes, dots...
 #: but not a line break
-_JOIN = re.compile(r"[^\w\n]{1,3}")
+_JOIN = re.compile(r"[^\w\n]{1,5}")
 _REPEAT = re.compile(r"(.)\1+")
 
 
@@ -85,7 +91,7 @@ _REPEAT = re.compile(r"(.)\1+")
 def key(word: str) -> str:
     """The folded spelling of one word: 'Ерімбетовым' -> 'erimbetovim'."""
     if not word.isascii():
-        word = anyascii(unicodedata.normalize("NFC", word))
+        word = anyascii(unicodedata.normalize("NFC", word).translate(_LATIN))
     folded = _NOT_LETTER.sub("", word.lower())
     for variant, common in TRANSLITERATIONS:
         if variant in folded:
@@ -138,10 +144,10 @@ class NameMatcher:
     def __init__(self, restricted: Iterable[Sequence[str]], public: Iterable[str]) -> None:
         public = list(public)
         public_labels = [{key(w) for w in _LETTERS.findall(label)} - {""} for label in public]
-        #: what public names' words may be written as: a restricted word that reads as one
-        #: of them ("Tasbolatova" and a public "Tasbolatov") is not distinctive
-        self._public_stems = {s for label in public for w in _LETTERS.findall(label)
-                              for s in stems(w)}
+        #: public names' words: a text word spelled (folded) exactly like one is never a
+        #: mention on its own ("Tasbolatov" is the public man, even beside a restricted
+        #: "Tasbolatova", whose name is then still a mention when written out)
+        self._public_words: set[str] = set().union(*public_labels)
         #: word combinations a public person's name is made of: no mention without a
         #: distinctive word ("Ali Bek" is a public man, not his restricted namesake)
         self._public_runs = {frozenset(c) for label in public_labels if len(label) <= 6
@@ -165,10 +171,9 @@ class NameMatcher:
                     name_key = key(word)
                     if not name_key:
                         continue
-                    word_stems = stems(word)
-                    if len(name_key) >= MIN_DISTINCTIVE and not word_stems & self._public_stems:
+                    if len(name_key) >= MIN_DISTINCTIVE and name_key not in self._public_words:
                         distinctive.add(name_key)
-                    for stem in word_stems:
+                    for stem in stems(word):
                         self._stems.setdefault(stem, {}).setdefault(index, name_key)
             compound_terms |= {d for d in distinctive if len(d) >= MIN_IN_LINK}
             self._people.append(_Person(frozenset(distinctive)))
@@ -214,8 +219,9 @@ class NameMatcher:
         non-overlapping; a link or handle that holds a name is withheld whole."""
         if not self._people:
             return []
-        withheld = self._compounds(text)
-        names = [(s, e, PLACEHOLDER) for s, e, _ in self.mentions(text)
+        named = [(s, e) for s, e, _ in self.mentions(text)]
+        withheld = self._compounds(text, named)
+        names = [(s, e, PLACEHOLDER) for s, e in named
                  if not any(ws <= s and e <= we for ws, we, _ in withheld)]
         return sorted(names + withheld)
 
@@ -240,20 +246,36 @@ class NameMatcher:
         return -1
 
     def _ambiguous(self, word_key: str) -> bool:
-        """Whether a text word may also write a public person's name word."""
-        return any(r in self._public_stems for r in readings(word_key))
+        """Whether a text word is spelled as a public person's name word."""
+        return word_key in self._public_words
 
-    def _compounds(self, text: str) -> list[tuple[int, int, str]]:
+    def _compounds(self, text: str, named: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """Links, addresses, handles, hashtags and run-together words that hold a name:
-        each whole run of text without white space, folded after percent-decoding."""
+        each whole run of text without white space, folded after percent-decoding. A long
+        plain word is looked into only when no name was found in it word by word."""
         if self._compound is None:
             return []
-        return [(chunk.start(), chunk.end(), WITHHELD) for chunk in _CHUNK.finditer(text)
-                if _COMPOUND.search(chunk.group(0)) and self._names_in(chunk.group(0))]
+        out = []
+        for chunk in _CHUNK.finditer(text):
+            word = chunk.group(0)
+            camel = any(a.islower() and b.isupper() for a, b in pairwise(word))
+            if _COMPOUND.search(word) or camel:
+                pass
+            elif not (_LETTERS.fullmatch(word) and len(word) >= LONG_WORD) or any(
+                    chunk.start() <= s < chunk.end() for s, _ in named):
+                continue
+            if self._names_in(word):
+                out.append((chunk.start(), chunk.end(), WITHHELD))
+        return out
 
     def _names_in(self, chunk: str) -> bool:
         assert self._compound is not None
-        return self._compound.search(key(unquote(chunk))) is not None
+        for _ in range(3):  # double and triple percent-encoding too
+            decoded = unquote(chunk)
+            if decoded == chunk:
+                break
+            chunk = decoded
+        return self._compound.search(key(chunk)) is not None
 
     def names(self, text: str) -> bool:
         return bool(self.spans(text))
