@@ -244,7 +244,7 @@ class PublicView(GraphStore):
 
     def _citation(self, citation: Citation, hidden: bool) -> Citation:
         note_shown = _shown(CITATION_FIELD_PRIVACY["note"], hidden)
-        url = citation.url
+        url = citation.url if _shown(CITATION_FIELD_PRIVACY["url"], hidden) else None
         return _updated(citation, {
             "source": self.public_id(citation.source),
             # the paragraph is the evidence's address: scrubbed, never withheld

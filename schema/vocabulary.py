@@ -385,7 +385,9 @@ EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
 CITATION_FIELD_PRIVACY: dict[str, Privacy] = {
     "source": Privacy.PLAIN,  # the public id of the source document
     "paragraph": Privacy.TEXT, "footnote": Privacy.PLAIN,
-    "url": Privacy.TEXT,  # a link whose address names a restricted person is withheld
+    # a link to a restricted person's post or profile identifies them; elsewhere, a link
+    # whose address names a restricted person is withheld
+    "url": Privacy.IDENTIFYING,
     "note": Privacy.IDENTIFYING,
 }
 #: Fields every edge has, which therefore cannot be used as property names.

@@ -47,7 +47,8 @@ def planted() -> MemoryStore:
         Edge(type="TARGETED_THROUGH_RELATIVE", source="iskander-y", target="bota-j",
              properties={"measures": ["arrest"], "relation": "brother",
                          "purpose": "to reach Bota"},
-             citations=[Citation(source="doc", paragraph="3.7", note="Yerimbetov's arrest")]),
+             citations=[Citation(source="doc", paragraph="3.7", note="Yerimbetov's arrest",
+                                 url="https://social.example/posts/12345")]),
         Edge(type="DETAINED", source="agency", target="iskander-y", date="2017",
              properties={"place": "his flat in Almaty", "form": "arrest"}, citations=CITE),
         Edge(type="DEFENDANT_IN", source="iskander-y", target="case-yerimbetov", citations=CITE),
@@ -121,6 +122,7 @@ def test_relationships_touching_a_restricted_person_lose_identifying_values(
     assert targeted.properties == {"measures": ["arrest"], "relation": "brother",
                                    "purpose": "to reach Bota"}
     assert [c.note for c in targeted.citations] == [None]
+    assert [c.url for c in targeted.citations] == [None], "a relative's post identifies them"
     assert targeted.id == f"{pseudonym}|TARGETED_THROUGH_RELATIVE|bota-j"
 
 
