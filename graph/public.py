@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from graph.deadline import leave_inline
+from graph.deadline import checkpoint, leave_inline
 from graph.errors import RepgraphError
 from graph.names import PLACEHOLDER, NameMatcher
 from graph.results import Stats, WriteReport
@@ -103,6 +103,7 @@ class PublicView(GraphStore):
         self._nodes: dict[str, Node] = {}  # real id -> public record
         self._edges: dict[str, Edge] = {}
         self._edge_real: dict[str, str] = {}  # public edge id -> real edge id
+        self._incident: dict[str, list[Edge]] = {}  # real node id -> its edges, public order
 
     @property
     def version(self) -> Hashable:
@@ -301,12 +302,19 @@ class PublicView(GraphStore):
 
     def incident_edges(self, node_id: str, types: Iterable[str] | None = None,
                        offset: int = 0, limit: int | None = None) -> list[Edge]:
+        checkpoint()  # a cached answer reads no store, and a query must still stop in time
         real = self._real(node_id)
         if real is None:
             return []
-        # ordered by the ids the public sees, so the order says nothing of the real ones
-        edges = sorted((self._edge(e) for e in self._store.incident_edges(real, types)),
-                       key=lambda e: e.id)
+        # ordered by the ids the public sees, so the order says nothing of the real ones;
+        # kept per node for the life of the view, since every page of it needs them all
+        edges = self._incident.get(real)
+        if edges is None:
+            edges = self._incident[real] = sorted(
+                (self._edge(e) for e in self._store.incident_edges(real)), key=lambda e: e.id)
+        if types is not None:
+            wanted = frozenset(types)
+            edges = [e for e in edges if e.type in wanted]
         return edges[offset:None if limit is None else offset + limit]
 
     def degree(self, node_id: str) -> int:
