@@ -13,9 +13,12 @@ What counts as a mention, for one restricted person:
 - a run of adjacent words that are all words of their name, holding two different
   ones ("Iskander Yerimbetov", "Yerimbetov Iskander"), unless a public person's name
   is made of the same words;
-- a single word of their name that no public person's name uses (a *distinctive*
-  word): "Yerimbetov" alone, but not a surname shared with a public brother;
-- a link whose address holds a distinctive word or the whole name run together.
+- a single word of their name, of five letters or more, spelled unlike every public
+  person's name word (a *distinctive* word): "Yerimbetov" alone, but not a surname
+  shared with a public brother; a text word spelled exactly like a public name word
+  is the public person's;
+- a link, address, handle, hashtag, CamelCase or long run-together word that holds a
+  distinctive word or a whole name run together (withheld whole).
 
 The set is finite and documented in docs/ethics.md; a test keeps the two equal.
 """
