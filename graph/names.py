@@ -135,6 +135,7 @@ def readings(word_key: str) -> list[str]:
 @dataclass(frozen=True)
 class _Person:
     distinctive: frozenset[str]  # keys of the words no public person's name uses
+    labels: frozenset[tuple[str, ...]]  # each label's word keys, in order
 
 
 class NameMatcher:
@@ -165,8 +166,10 @@ class NameMatcher:
         for labels in restricted:
             index = len(self._people)
             distinctive: set[str] = set()
+            written: set[tuple[str, ...]] = set()
             for label in labels:
                 words = _LETTERS.findall(label)
+                written.add(tuple(k for k in map(key, words) if k))
                 joined = "".join(key(w) for w in words)
                 if len(joined) >= MIN_IN_LINK and len(words) > 1:
                     compound_terms.add(joined)
@@ -179,7 +182,7 @@ class NameMatcher:
                     for stem in stems(word):
                         self._stems.setdefault(stem, {}).setdefault(index, name_key)
             compound_terms |= {d for d in distinctive if len(d) >= MIN_IN_LINK}
-            self._people.append(_Person(frozenset(distinctive)))
+            self._people.append(_Person(frozenset(distinctive), frozenset(written)))
         self._compound = _alternation(compound_terms)
 
     @property
@@ -232,6 +235,7 @@ class NameMatcher:
                      person: int) -> int:
         """The last word of a mention of `person` that starts at word `start`, or -1."""
         seen: set[str] = set()
+        run: list[str] = []
         end = start
         for j in range(start, len(words)):
             if j > start and not _JOIN.fullmatch(text, words[j - 1][1], words[j][0]):
@@ -240,7 +244,11 @@ class NameMatcher:
             if name_key is None:
                 break
             seen.add(name_key)
+            run.append(name_key)
             end = j
+        if len(run) >= 2 and tuple(run) in self._people[person].labels \
+                and frozenset(seen) not in self._public_runs:
+            return end  # a whole label of two words or more, as written ("Жан Жан")
         if seen & self._people[person].distinctive and not any(
                 self._ambiguous(words[k][2]) for k in range(start, end + 1)):
             return end

@@ -24,13 +24,13 @@ from urllib.parse import quote, urlencode
 import httpx
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
 from api.deps import public_views
 from graph.memory import MemoryStore
-from graph.names import key
+from graph.names import MIN_DISTINCTIVE, key
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity
 from tests.conftest import app_settings
@@ -190,6 +190,10 @@ def answer(response: httpx.Response) -> tuple[object, ...]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large])
 def test_renaming_restricted_persons_changes_no_public_byte(d: Drawn, tmp_path: Path) -> None:
+    # a name word shorter than MIN_DISTINCTIVE is matched only inside a full name, by design
+    # (docs/ethics.md), so a rename that changes that length changes what is matched
+    assume(all(len(key(w)) >= MIN_DISTINCTIVE for p in d.people for pool in (0, 1)
+               for w in p.words(pool)[:2]))
     graphs = [build(d, pool) for pool in (0, 1)]
     clients = []
     for nodes, edges, _, _ in graphs:

@@ -291,3 +291,10 @@ def test_a_pseudonym_pinned_twice_names_one_person_only() -> None:
     ids = {view.public_id("iskander-y"), view.public_id("kalyk-m")}
     assert len(ids) == 2 and pinned in ids
     assert all(view.has_node(i) for i in ids)
+
+
+def test_a_whole_label_of_one_repeated_short_word_is_a_mention() -> None:
+    """Found by the differential test: an alias "Жан Жан" matched no rule."""
+    matcher = NameMatcher([["Zhanbek Nurov", "Жан Жан"]], ["Ali Sadykova"])
+    assert matcher.scrub("Met Жан Жан in 2019") == f"Met {PLACEHOLDER} in 2019"
+    assert matcher.scrub("Жан") == "Жан"
