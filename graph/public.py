@@ -225,14 +225,9 @@ class PublicView(GraphStore):
 
     def _properties(self, values: dict[str, Any], spec: dict[str, Prop], hidden: bool,
                     withhold: Privacy = Privacy.TEXT) -> dict[str, Any]:
-        """Plain values as they are, the others scrubbed; on a record that is (or, for a
-        relationship, touches) a restricted one, values flagged `withhold` or more private
-        are left out: text and identifying ones on a record, identifying ones on a
-        relationship."""
-        def shown(privacy: Privacy) -> bool:
-            return not hidden or _RANK[privacy] < _RANK[withhold]
+        """Plain values as they are, the others scrubbed, those `_shown` withholds left out."""
         return {k: v if spec[k].privacy is Privacy.PLAIN else self._scrub_value(v)
-                for k, v in values.items() if shown(spec[k].privacy)}
+                for k, v in values.items() if _shown(spec[k].privacy, hidden, withhold)}
 
     def _scrub_value(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -361,10 +356,12 @@ def _updated(record: _Record, update: dict[str, Any]) -> _Record:
     return record.model_copy(update=update)
 
 
-def _shown(privacy: Privacy, hidden: bool) -> bool:
-    """Whether a value with this flag is shown on a record that is (or touches) a
-    restricted one: only plain values are; every value is shown elsewhere."""
-    return privacy is Privacy.PLAIN or not hidden
+def _shown(privacy: Privacy, hidden: bool, withhold: Privacy = Privacy.TEXT) -> bool:
+    """Whether a value with this flag is shown on a record that is (or, for a relationship,
+    touches) a restricted one: there, values flagged `withhold` or more private are left
+    out (text and identifying ones on a record, identifying ones on a relationship);
+    every value is shown elsewhere."""
+    return not hidden or _RANK[privacy] < _RANK[withhold]
 
 
 def _maybe(scrub: Any, value: str | None) -> str | None:
