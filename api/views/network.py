@@ -81,9 +81,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _node_style(node: Node, hidden: bool, centre: bool) -> dict[str, Any]:
+def _node_style(node: Node, centre: bool) -> dict[str, Any]:
     style = KIND_STYLES[node.kind]
-    if hidden:
+    if node.restricted:
         return {"shape": style.shape, "color": {"background": "#ffffff", "border": RESTRICTED_COLOUR},
                 "borderWidth": 2, "shapeProperties": {"borderDashes": [4, 3]}}
     extra: dict[str, Any] = {"shape": style.shape, "color": style.colour}
@@ -99,14 +99,11 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
     net.toggle_physics(False)
     details: dict[str, dict[str, Any]] = {}
     for node in graph.nodes:
-        vid = node.id
-        hidden = node.restricted
-        name = node.name
         x, y = positions.get(node.id, (0.0, 0.0))
-        style = _node_style(node, hidden, centre == node.id)
-        net.add_node(vid, label=_short(name), title=f"{name}\n{kind_label(node.kind)}",
-                     x=x, y=y, physics=False, **style)
-        details[f"n:{vid}"] = _record(presenter.node(node))
+        net.add_node(node.id, label=_short(node.name),
+                     title=f"{node.name}\n{kind_label(node.kind)}", x=x, y=y, physics=False,
+                     **_node_style(node, centre == node.id))
+        details[f"n:{node.id}"] = _record(presenter.node(node))
     for number, edge in enumerate(graph.edges):
         source, target = by_id[edge.source], by_id[edge.target]
         eid = f"e{number}"

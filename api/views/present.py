@@ -2,8 +2,8 @@
 
 The network side panel and the entity page both show these records, so the
 wording lives in one place. The records come from the store the page reads (the
-public view for the public), so nothing here decides what may be shown. Everything returned is plain
-text or an http(s) URL; escaping is the template's or the DOM's job.
+public view for the public), so nothing here decides what may be shown. Everything
+returned is plain text or an http(s) URL; escaping is the template's or the DOM's job.
 """
 
 from __future__ import annotations
