@@ -29,8 +29,8 @@ from api.routes import (
     timeline,
 )
 from api.views.render import STATIC_DIR, check_vendor_files
+from config import Settings, get_settings
 from graph import open_store
-from graph.settings import Settings, get_settings
 from graph.store import GraphStore
 
 

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from api.security import PUBLIC, Audience
+from config import Settings
 from graph.public import PublicViews, load_secret
-from graph.settings import Settings
 from graph.store import GraphStore
 
 

@@ -25,9 +25,9 @@ from typing import TypeVar
 import anyio
 import anyio.to_thread
 
+from config import Settings
 from graph.deadline import InlineBudgetSpent, budget
 from graph.errors import QueryTimeout
-from graph.settings import Settings
 from graph.store import GraphStore
 
 T = TypeVar("T")

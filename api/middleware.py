@@ -15,7 +15,7 @@ import orjson
 
 from api.headers import frame_ancestors, policy_headers
 from api.security import authenticate, presented_key
-from graph.settings import Settings
+from config import Settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

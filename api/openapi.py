@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from graph.settings import Settings
+from config import Settings
 
 #: (path, parameter) -> the setting that caps it.
 CAPPED: dict[tuple[str, str], str] = {

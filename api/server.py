@@ -8,8 +8,8 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
+from config import Settings
 from graph import open_store
-from graph.settings import Settings
 from loaders import native
 
 

@@ -18,13 +18,13 @@ from pydantic import BaseModel
 
 from api import audit
 from cli import interop
+from config import Settings, get_settings
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
 from graph.public import PublicView, load_secret
 from graph.results import Path as GraphPath
 from graph.results import SensitivityChange
 from graph.search import SearchIndex
-from graph.settings import Settings, get_settings
 from graph.store import GraphStore
 from loaders import native
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.settings import Settings, get_settings
+from config import Settings, get_settings
 from graph.store import GraphStore
 
 
@@ -19,4 +19,4 @@ def open_store(settings: Settings | None = None) -> GraphStore:
     return MemoryStore(settings.data_dir)
 
 
-__all__ = ["GraphStore", "Settings", "get_settings", "open_store"]
+__all__ = ["GraphStore", "open_store"]

@@ -35,11 +35,11 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j import exceptions as nx
 
+from config import Settings
 from graph import cypher
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.neo4j_records import edge_from, edge_props, edge_rows, node_from, node_props
 from graph.results import Stats, WriteReport
-from graph.settings import Settings
 from graph.store import GraphStore, RawPath, plan_write
 from schema.models import Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from config import Settings, get_settings
 from graph.errors import InvalidParameter, LimitExceeded, NoPath
 from graph.results import (
     CaseLink,
@@ -23,7 +24,6 @@ from graph.results import (
     RelativeTargeting,
     TimelineEntry,
 )
-from graph.settings import Settings, get_settings
 from graph.store import GraphStore, RawPath
 from schema.models import Edge
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, RELATIONS, NodeKind

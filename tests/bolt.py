@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.settings import Settings
+from config import Settings
 
 KZ_DATABASE = "kz"
 SCRATCH_DATABASE = "scratch"

@@ -20,7 +20,7 @@ import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from api.app import create_app
-from graph.settings import Settings
+from config import Settings
 from graph.store import GraphStore
 
 CHROMIUM = "/usr/bin/chromium"

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.security import key_hash
+from config import Settings
 from graph.memory import MemoryStore
-from graph.settings import Settings
 from graph.store import GraphStore
 from loaders import native
 from tests.bolt import BoltServer, bolt_server

@@ -26,8 +26,8 @@ from schemathesis.checks import positive_data_acceptance
 
 from api import audit
 from api.app import create_app
+from config import Settings
 from graph.memory import MemoryStore
-from graph.settings import Settings
 from loaders import native
 from tests.conftest import DATASET, EDITOR_KEY, app_settings
 

@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.routes import pages
 from bench.synthetic import generate
+from config import Settings
 from graph.memory import Content, MemoryStore
-from graph.settings import Settings
 from loaders import native
 
 HUB_NEIGHBOURHOOD = ("/api/entities/syn-organisation-0/neighbourhood", {"depth": 3, "limit": 10})

@@ -10,7 +10,7 @@ import pytest
 
 from api import audit
 from cli.main import main
-from graph.settings import get_settings
+from config import get_settings
 
 
 @pytest.fixture

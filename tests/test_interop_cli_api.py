@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from cli.main import main
+from config import get_settings
 from graph.memory import MemoryStore
-from graph.settings import get_settings
 from graph.store import GraphStore
 from tests.conftest import PLANTED
 

@@ -13,11 +13,11 @@ from neo4j import ManagedTransaction, Record
 from neo4j.exceptions import ConstraintError
 
 from cli.main import main
+from config import get_settings
 from graph import queries
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.memory import MemoryStore
 from graph.neo4j import Neo4jStore
-from graph.settings import get_settings
 from graph.store import GraphStore
 from tests.bolt import BoltServer
 from tests.test_store_contract import family, person

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from bench.synthetic import synthetic_graph
+from config import Settings
 from graph import queries
 from graph.memory import MemoryStore
-from graph.settings import Settings
 from graph.store import GraphStore
 from loaders import native
 from schema.vocabulary import NodeKind

@@ -17,9 +17,9 @@ from api.headers import frame_ancestors
 from api.views.layout import layout
 from api.views.network import script_json
 from bench.synthetic import synthetic_graph
+from config import Settings
 from graph.memory import MemoryStore
 from graph.names import PLACEHOLDER
-from graph.settings import Settings
 from graph.store import GraphStore
 from schema.vocabulary import NodeKind
 

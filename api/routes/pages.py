@@ -34,9 +34,9 @@ from api.views.specs import (
     relatives_spec,
 )
 from api.views.subgraphs import ViewGraph
+from config import Settings
 from graph.errors import LimitExceeded, NodeNotFound, QueryTimeout, RepgraphError
 from graph.results import Stats
-from graph.settings import Settings
 from graph.store import GraphStore
 from schema.vocabulary import RELATIONS, NodeKind
 

@@ -18,7 +18,7 @@ from api.views.subgraphs import (
     relatives_view,
     whole_view,
 )
-from graph.settings import Settings
+from config import Settings
 from graph.store import GraphStore
 from schema.vocabulary import RELATIONS, NodeKind
 

@@ -39,7 +39,7 @@ Here: everything within one step of Marat Zhylanbayev.
 """),
     ("code", """
 from graph.public import PublicView
-from graph.settings import Settings
+from config import Settings
 from api.views.specs import entity_spec
 
 settings = Settings()
