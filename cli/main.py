@@ -17,7 +17,7 @@ import orjson
 from pydantic import BaseModel
 
 from api import audit
-from cli import interop
+from cli import editors, interop
 from config import Settings, get_settings
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     tl.add_argument("entity")
 
     interop.add_parsers(sub)
+    editors.add_parsers(sub)
 
     serve = sub.add_parser("serve", help="run the web service")
     serve.add_argument("--host")
@@ -190,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = get_settings()
     try:
+        if args.command == "editor":
+            return editors.run(args, settings, _who())
         if args.command == "serve":
             from api.server import serve
 

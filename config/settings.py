@@ -60,9 +60,23 @@ class Settings(BaseSettings):
     neo4j_version_ttl_s: float = Field(1.0, ge=0)
 
     # -- trust and safety ----------------------------------------------------
-    #: SHA-256 hex digests of editor API keys (never the keys themselves), comma-separated
-    #: or a JSON list. Make one with `repgraph key-hash`.
+    #: Editors and the SHA-256 digests of their keys, kept by `repgraph editor add|revoke`
+    #: and reread when it changes (default: <data_dir>/editor-keys.json)
+    editor_keys_file: Path | None = None
+    #: More editor keys from the environment: `name:digest` (or a bare digest), comma-
+    #: separated or a JSON list. Changing these needs a restart; the file does not.
     editor_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: signs editors' session cookies; every worker must share it (default: a file made
+    #: once beside the data, <data_dir>/.session-secret)
+    session_secret: str | None = None
+    #: an editor's browser session ends this long after sign-in
+    session_ttl_s: int = Field(8 * 3600, ge=60)
+    #: sign-in attempts per client address (a bucket like the rate limit's)
+    signin_per_minute: int = Field(5, ge=1)
+    signin_burst: int = Field(5, ge=1)
+    #: how long browsers may keep a public answer (`Cache-Control: private, max-age`):
+    #: with the data version, this bounds how long a takedown takes to reach a reader
+    public_cache_s: int = Field(60, ge=0)
     #: secret for the pseudonyms of restricted persons; generated beside the data if unset
     redaction_secret: str | None = None
     audit_log: Path | None = None  # default: <data_dir>/audit.log
@@ -86,14 +100,19 @@ class Settings(BaseSettings):
     @classmethod
     def _check_hashes(cls, value: list[str]) -> list[str]:
         for item in value:
-            if not re.fullmatch(r"[0-9a-f]{64}", item):
-                raise ValueError("editor_key_hashes holds SHA-256 hex digests (64 characters "
-                                 "0-9a-f), not keys; make one with `repgraph key-hash`")
+            if not re.fullmatch(r"(?:[a-z0-9][a-z0-9._-]{0,39}:)?[0-9a-f]{64}", item):
+                raise ValueError("editor_key_hashes holds `name:digest` entries (a SHA-256 hex "
+                                 "digest, 64 characters 0-9a-f), not keys; `repgraph editor "
+                                 "add NAME` makes a key and keeps its digest in a file instead")
         return value
 
     @property
     def audit_log_path(self) -> Path:
         return self.audit_log or self.data_dir / "audit.log"
+
+    @property
+    def editor_keys_path(self) -> Path:
+        return self.editor_keys_file or self.data_dir / "editor-keys.json"
 
 
 @lru_cache(maxsize=1)

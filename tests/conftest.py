@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.security import key_hash
+from api.editors import key_hash
 from config import Settings
 from graph.memory import MemoryStore
 from graph.store import GraphStore
