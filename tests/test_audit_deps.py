@@ -293,7 +293,7 @@ def test_a_finding_fails_the_run_and_says_how_to_accept_it(clean_lock: Path) -> 
     status, out = run(clean_lock, "", documents, None)
     assert status == 1
     assert "FAILING (1):\n  pypi examplelib 3.0.0: PYSEC-2026-9001 (" in out
-    assert 'id = "PYSEC-2026-9001"' in out and "until = 2027-01-29" in out
+    assert 'id = "PYSEC-2026-9001"\n      version = "3.0.0"' in out and "until = 2027-01-29" in out
     assert out.rstrip().endswith(
         "audit: 3 looked up, 0 unverifiable, 0 skipped, 0 excused, 1 failing, 0 unanswered"
     )

@@ -639,6 +639,8 @@ def _write_exemption_hint(finding: Finding, today: date, out: TextIO) -> None:
     print(f'      ecosystem = "{finding.ecosystem}"', file=out)
     print(f'      package = "{finding.package}"', file=out)
     print(f'      id = "{finding.ids[0]}"', file=out)
+    if "," not in finding.version:
+        print(f'      version = "{finding.version}"', file=out)
     print('      reason = "why it does not affect repgraph, or why it must wait"', file=out)
     print(f"      until = {today + timedelta(days=60)}", file=out)
 
