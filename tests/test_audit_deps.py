@@ -194,6 +194,15 @@ def test_when_npm_audit_is_refused_the_registry_metadata_decides(stdout: str | N
     assert "linked" not in " ".join(section.checked)
 
 
+def test_a_hanging_npm_audit_falls_back_too() -> None:
+    def hangs(command: Sequence[str], cwd: Path) -> str | None:
+        raise audit.AuditError("`npm audit` ran past 600 s")
+
+    section = audit.audit_npm(ANSWERS / "npm-lock.json", registry(PACKUMENTS), hangs)
+    assert section.notes[0].startswith("`npm audit` did not run (`npm audit` ran past 600 s)")
+    assert {f.package for f in section.findings} == {"parsetool", "@scope/tampered"}
+
+
 def test_a_registry_that_drops_deprecation_notices_leaves_deprecation_unverified() -> None:
     stripped = {
         name: json.loads(json.dumps(doc).replace('"deprecated"', '"was_deprecated"'))

@@ -70,7 +70,8 @@ Json = Any
 #: GETs a URL's JSON: None when the registry says it has no such thing (404, 410);
 #: raises AuditError when it could not be asked.
 Fetch = Callable[[str], Json | None]
-#: Runs a command in a folder and gives its standard output; None when it is not installed.
+#: Runs a command in a folder and gives its standard output; None when it is not installed;
+#: raises AuditError when it hangs.
 Runner = Callable[[Sequence[str], Path], str | None]
 
 
@@ -520,7 +521,12 @@ def _npm_url(registry: str, name: str) -> str:
 def audit_npm(lock: Path, fetch: Fetch, run: Runner, *, registry: str = NPM_REGISTRY) -> Section:
     packages = locked_packages(lock)
     section = Section(f"npm: {len(packages)} packages locked in {_shown(lock)}")
-    report, refusal = _npm_audit_report(run(["npm", "audit", "--json", "--package-lock-only"], lock.parent))
+    try:
+        report, refusal = _npm_audit_report(
+            run(["npm", "audit", "--json", "--package-lock-only"], lock.parent)
+        )
+    except AuditError as exc:
+        report, refusal = None, str(exc)
     if report is not None:
         section.notes.append("`npm audit` ran against the registry's advisory service")
         section.checked = [f"{p.name} {p.version}" for p in packages]
@@ -745,6 +751,8 @@ def run_command(command: Sequence[str], cwd: Path) -> str | None:
         done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
     except FileNotFoundError:
         return None
+    except subprocess.TimeoutExpired as exc:
+        raise AuditError(f"`{' '.join(command)}` ran past {exc.timeout:.0f} s") from exc
     return done.stdout
 
 
