@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.editors = EditorKeys(settings.editor_keys_path, settings.editor_key_hashes)
     app.state.sessions = Sessions(
         settings.session_secret or stored_secret(settings.data_dir / ".session-secret"),
-        settings.session_ttl_s, settings.data_dir / "signed-out-sessions")
+        settings.session_ttl_s, settings.signed_out_path)
     install_error_handlers(app)
     install_openapi(app, settings)
     for cheap in (health, search, entities, timeline, relatives):
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # outermost last: CORS answers preflights, then the trust boundary (which also sets
     # every response's security headers)
     app.add_middleware(TrustMiddleware, settings=settings, editors=app.state.editors,
-                       sessions=app.state.sessions)
+                       sessions=app.state.sessions, key_attempts=app.state.signin_limits)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"],

@@ -14,6 +14,7 @@ form carries a CSRF token: writes need the key itself.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -22,8 +23,9 @@ from starlette.requests import cookie_parser
 
 from api.editors import Editor, EditorKeys
 from api.headers import frame_ancestors, policy_headers
+from api.ratelimit import TokenBuckets
 from api.security import PUBLIC, VIEWER, Audience, Viewer, authenticate, editor_audience, presented_key
-from api.sessions import COOKIE, Session, Sessions
+from api.sessions import COOKIE, TLS_COOKIE, Session, Sessions
 from config import Settings
 
 Scope = MutableMapping[str, Any]
@@ -44,14 +46,14 @@ SHARED_PREFIXES = ("/static/", "/vendor/")
 VARY = b"Cookie, X-API-Key, Authorization"
 SESSION_METHODS = frozenset({"GET", "HEAD"})
 SIGNOUT_PATH = "/signout"
-CLEAR_SESSION = (f"{COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict").encode()
 
 
 class TrustMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings, editors: EditorKeys,
-                 sessions: Sessions) -> None:
+                 sessions: Sessions, key_attempts: TokenBuckets) -> None:
         self.app, self.settings = app, settings
         self.editors, self.sessions = editors, sessions
+        self.key_attempts = key_attempts
         self.embed_ancestors = frame_ancestors(settings.embed_frame_ancestors)
         self.public_cache = f"private, max-age={settings.public_cache_s}".encode()
 
@@ -64,17 +66,17 @@ class TrustMiddleware:
         fixed = {**SECURITY_HEADERS, **policy_headers(scope["path"], self.embed_ancestors)}
         audience = authenticate(presented_key(headers), self.editors)
         if audience is None:
-            await _reply(send, 401, {"detail": "invalid API key"},
-                         [*fixed.items(), (b"www-authenticate", b"Bearer"),
-                          (b"vary", VARY), (b"cache-control", b"no-store")])
+            await self._refuse_key(scope, send, list(fixed.items()))
             return
-        session, stale_cookie = None, False
-        cookie = cookie_parser(headers.get("cookie", "")).get(COOKIE)
-        if audience is PUBLIC and cookie and (scope["method"] in SESSION_METHODS
-                                              or scope["path"] == SIGNOUT_PATH):
-            found = self._session(cookie)
-            stale_cookie = found is None
-            if found is not None:
+        session, stale = None, []
+        cookies = cookie_parser(headers.get("cookie", ""))
+        present = [name for name in (TLS_COOKIE, COOKIE) if cookies.get(name)]
+        if audience is PUBLIC and present and (scope["method"] in SESSION_METHODS
+                                               or scope["path"] == SIGNOUT_PATH):
+            found = self._session(cookies[present[0]])
+            if found is None:
+                stale = [_clear(name) for name in present]
+            else:
                 session, editor = found
                 audience = editor_audience(editor)
         state = scope.setdefault("state", {})
@@ -89,8 +91,7 @@ class TrustMiddleware:
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in fixed]
                 if not shared:
                     kept = self._private(kept, audience, message["status"], scope["method"])
-                if stale_cookie:
-                    kept.append((b"set-cookie", CLEAR_SESSION))
+                kept.extend((b"set-cookie", clear) for clear in stale)
                 message["headers"] = [*kept, *fixed.items()]
             await send(message)
 
@@ -98,6 +99,21 @@ class TrustMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             VIEWER.reset(viewer)
+
+    async def _refuse_key(self, scope: Scope, send: Send,
+                          fixed: list[tuple[bytes, bytes]]) -> None:
+        """A wrong key: 401, or 429 once the client has spent its sign-in attempts (the
+        same bucket as the sign-in form's), so that keys cannot be guessed at speed."""
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        wait = self.key_attempts.take(client)
+        common = [*fixed, (b"vary", VARY), (b"cache-control", b"no-store")]
+        if wait > 0:
+            await _reply(send, 429, {"detail": "too many wrong keys; retry in "
+                                     f"{math.ceil(wait)} s"},
+                         [*common, (b"retry-after", str(math.ceil(wait)).encode())])
+            return
+        await _reply(send, 401, {"detail": "invalid API key"},
+                     [*common, (b"www-authenticate", b"Bearer")])
 
     def _session(self, cookie: str) -> tuple[Session, Editor] | None:
         """The cookie's session and editor, if it is valid and its key not revoked."""
@@ -117,6 +133,11 @@ class TrustMiddleware:
             out.append((b"cache-control", self.public_cache if public_ok else
                         b"private, no-store" if audience.editor else b"no-store"))
         return out
+
+
+def _clear(name: str) -> bytes:
+    secure = "; Secure" if name == TLS_COOKIE else ""
+    return f"{name}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict{secure}".encode()
 
 
 async def _reply(send: Send, status: int, content: dict[str, str],

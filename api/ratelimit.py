@@ -25,6 +25,14 @@ class TokenBuckets:
         self._buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, when)
         self._lock = threading.Lock()
 
+    def wait(self, client: str) -> float:
+        """The seconds until `client` has a token (0.0 if it has one now); spends nothing."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, when = self._buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - when) * self.rate)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
     def take(self, client: str) -> float:
         """Spend one token; 0.0 when allowed, else the seconds until one is available."""
         now = time.monotonic()

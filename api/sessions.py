@@ -32,7 +32,17 @@ import orjson
 from api.editors import Editor
 
 COOKIE = "repgraph_session"
+#: the name over TLS: a `__Host-` cookie cannot be set by a sibling subdomain, nor for
+#: another path (browsers refuse it unless it is Secure, host-only and for /)
+TLS_COOKIE = "__Host-" + COOKIE
 SIGNIN_COOKIE = "repgraph_signin"
+NONCE_TTL_S = 3600
+
+
+def same(a: str, b: str) -> bool:
+    """Constant-time equality of two texts from a request (any characters at all)."""
+    return hmac.compare_digest(a.encode("utf-8", "surrogateescape"),
+                               b.encode("utf-8", "surrogateescape"))
 
 
 @dataclass(frozen=True)
@@ -48,11 +58,13 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
 
 
 class Sessions:
     def __init__(self, secret: str, ttl_s: int, signed_out: Path) -> None:
+        """`signed_out` must be one file for every worker and machine: a sign-out shows
+        only where that file is read."""
         self._secret = hashlib.sha256(b"repgraph-session\0" + secret.encode()).digest()
         self.ttl_s = ttl_s
         self._signed_out = SignedOut(signed_out)
@@ -75,7 +87,7 @@ class Sessions:
             payload = _unb64(body)
         except (binascii.Error, ValueError):
             return None
-        if not hmac.compare_digest(mac, self._mac("session", payload)):
+        if not same(mac, self._mac("session", payload)):
             return None
         try:
             session = Session(*orjson.loads(payload))
@@ -91,8 +103,18 @@ class Sessions:
     def csrf(self, session: Session) -> str:
         return self._mac("csrf", session.sid.encode())
 
+    def new_nonce(self, now: float | None = None) -> str:
+        """For the sign-in form's cookie: when it was made, and a random part."""
+        return f"{int(now if now is not None else time.time())}.{secrets.token_urlsafe(16)}"
+
     def signin_token(self, nonce: str) -> str:
-        return self._mac("signin", nonce.encode())
+        return self._mac("signin", nonce.encode("utf-8", "surrogateescape"))
+
+    def signin_token_holds(self, nonce: str, token: str, now: float | None = None) -> bool:
+        """The form's token was made for this nonce, within the last `NONCE_TTL_S`."""
+        made, _, _ = nonce.partition(".")
+        age = (now if now is not None else time.time()) - int(made) if made.isdigit() else -1
+        return 0 <= age <= NONCE_TTL_S and same(token, self.signin_token(nonce))
 
 
 class SignedOut:

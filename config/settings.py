@@ -68,7 +68,10 @@ class Settings(BaseSettings):
     editor_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
     #: signs editors' session cookies; every worker must share it (default: a file made
     #: once beside the data, <data_dir>/.session-secret)
-    session_secret: str | None = None
+    session_secret: str | None = Field(None, min_length=32)
+    #: sessions ended by signing out, until they would have expired; every worker and
+    #: machine must read the same file (default: <data_dir>/signed-out-sessions)
+    signed_out_file: Path | None = None
     #: an editor's browser session ends this long after sign-in
     session_ttl_s: int = Field(8 * 3600, ge=60)
     #: sign-in attempts per client address (a bucket like the rate limit's)
@@ -109,6 +112,10 @@ class Settings(BaseSettings):
     @property
     def audit_log_path(self) -> Path:
         return self.audit_log or self.data_dir / "audit.log"
+
+    @property
+    def signed_out_path(self) -> Path:
+        return self.signed_out_file or self.data_dir / "signed-out-sessions"
 
     @property
     def editor_keys_path(self) -> Path:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from api import audit
 from api.app import create_app
 from api.editors import Editor, add_editor, key_hash, revoke_editor
-from api.sessions import COOKIE, SIGNIN_COOKIE, Sessions
+from api.sessions import COOKIE, SIGNIN_COOKIE, TLS_COOKIE, Sessions
 from cli.main import main
 from config import Settings, get_settings
 from graph.memory import MemoryStore
@@ -85,11 +85,16 @@ def test_an_editor_signs_in_and_reads_the_names_the_public_does_not(
     assert entry["who"] == "editor:key-" + key_hash(EDITOR_KEY)[:12] and entry["result"] == "ok"
 
 
-def test_the_session_cookie_is_secure_over_tls(store: MemoryStore, settings: Settings) -> None:
+def test_the_session_cookie_is_secure_and_host_only_over_tls(
+        store: MemoryStore, settings: Settings) -> None:
     with TestClient(create_app(settings, store=store), base_url="https://testserver") as client:
         answer = sign_in(client)
-    (cookie,) = [c for c in set_cookies(answer) if c.startswith(COOKIE + "=")]
-    assert "; Secure" in cookie
+        (cookie,) = [c for c in set_cookies(answer) if c.startswith(TLS_COOKIE + "=")]
+        assert "; Secure" in cookie and "Path=/;" in cookie and "Domain" not in cookie
+        assert client.get(f"/api/entities/{RESTRICTED_ID}").status_code == 200
+        # a cookie without the prefix (which a sibling subdomain could set) is not read first
+        client.cookies[COOKIE] = "x.y"
+        assert client.get(f"/api/entities/{RESTRICTED_ID}").status_code == 200
 
 
 def test_a_wrong_key_is_refused_audited_and_never_written_down(
@@ -119,11 +124,73 @@ def test_a_sign_in_without_the_form_token_is_refused(client: TestClient) -> None
 def test_sign_in_attempts_are_limited_per_client(store: MemoryStore, tmp_path: Path) -> None:
     settings = app_settings(tmp_path, signin_per_minute=1, signin_burst=2)
     with TestClient(create_app(settings, store=store)) as client:
-        codes = [sign_in(client, key="wrong").status_code for _ in range(3)]  # type: ignore[attr-defined]
-        assert codes == [401, 401, 429]
-        limited = sign_in(client)  # even the right key waits its turn
+        # signing in with the right key spends nothing: nobody is locked out by using it
+        assert [sign_in(client).status_code for _ in range(3)] == [303] * 3  # type: ignore[attr-defined]
+        bare = client.post("/signin", content=b"", follow_redirects=False)
+        assert bare.status_code == 403  # a refused attempt, which spends
+        codes = [sign_in(client, key="wrong").status_code for _ in range(2)]  # type: ignore[attr-defined]
+        assert codes == [401, 429]
+        limited = sign_in(client)  # once spent, even the right key waits its turn
         assert limited.status_code == 429  # type: ignore[attr-defined]
         assert int(limited.headers["retry-after"]) >= 1  # type: ignore[attr-defined]
+        results = [e["result"] for e in audit.read(settings.audit_log_path)]
+        assert results == ["ok"] * 3 + ["bad-form", "refused", "rate-limited", "rate-limited"]
+
+
+def test_wrong_api_keys_are_limited_like_sign_in_attempts(
+        store: MemoryStore, tmp_path: Path) -> None:
+    settings = app_settings(tmp_path, signin_per_minute=1, signin_burst=2)
+    with TestClient(create_app(settings, store=store)) as client:
+        codes = [client.get("/api/health", headers={"X-API-Key": f"guess-{i}"}).status_code
+                 for i in range(3)]
+        assert codes == [401, 401, 429]
+        assert client.get("/api/health").status_code == 200  # the public is not held up
+
+
+def test_odd_input_is_refused_not_crashed_on(client: TestClient) -> None:
+    odd = client.get("/api/health", headers=[(b"cookie", b"repgraph_session=eyJ4.\xe9\xff")])
+    assert odd.status_code == 200
+    client.get("/signin")
+    for data in ({"token": "\u00e9", "key": EDITOR_KEY},
+                 {f"field{i}": "x" for i in range(11)}):
+        assert client.post("/signin", data=data).status_code == 403
+
+
+def test_an_old_sign_in_form_is_refused(client: TestClient) -> None:
+    sessions = _app_sessions(client.app)  # type: ignore[arg-type]
+    old = sessions.new_nonce(now=time.time() - 2 * 3600)
+    client.cookies.set(SIGNIN_COOKIE, old, path="/signin")
+    answer = client.post("/signin", data={"token": sessions.signin_token(old),
+                                          "key": EDITOR_KEY}, follow_redirects=False)
+    assert answer.status_code == 403
+
+
+def test_signing_out_without_a_session_changes_no_cookie(client: TestClient) -> None:
+    answer = client.post("/signout", data={}, follow_redirects=False)
+    assert answer.status_code == 303 and not set_cookies(answer)
+
+
+def test_a_shared_sign_out_file_ends_sessions_on_every_machine(
+        store: MemoryStore, tmp_path: Path) -> None:
+    shared = {"session_secret": "s" * 64, "signed_out_file": tmp_path / "signed-out"}
+    one, two = (app_settings(tmp_path / name, **shared) for name in ("one", "two"))
+    with TestClient(create_app(one, store=store)) as first, \
+            TestClient(create_app(two, store=store)) as second:
+        sign_in(first)
+        second.cookies[COOKIE] = first.cookies[COOKIE]
+        assert second.get(f"/api/entities/{RESTRICTED_ID}").status_code == 200
+        token = re.search(r'name="token" value="([^"]+)"', first.get("/").text)
+        assert token
+        first.post("/signout", data={"token": token[1]})
+        assert second.get(f"/api/entities/{RESTRICTED_ID}").status_code == 404
+
+
+def test_an_editor_view_offers_no_embed_code(client: TestClient) -> None:
+    public = client.get("/viz/entity/daulet-planted")
+    assert 'id="embed-snippet"' in public.text and RESTRICTED_NAME not in public.text
+    sign_in(client)
+    editor = client.get("/viz/case/case-tasbolatova")
+    assert RESTRICTED_NAME in editor.text and 'id="embed-snippet"' not in editor.text
 
 
 def test_the_next_page_is_on_this_site(client: TestClient) -> None:

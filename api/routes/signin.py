@@ -10,9 +10,7 @@ never the key.
 
 from __future__ import annotations
 
-import hmac
 import math
-import secrets
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -24,12 +22,19 @@ from api.deps import SettingsDep
 from api.editors import EditorKeys
 from api.ratelimit import TokenBuckets
 from api.security import PUBLIC, Audience
-from api.sessions import COOKIE, SIGNIN_COOKIE, Session, Sessions
+from api.sessions import (
+    COOKIE,
+    NONCE_TTL_S,
+    SIGNIN_COOKIE,
+    TLS_COOKIE,
+    Session,
+    Sessions,
+    same,
+)
 from api.views.render import render
 
 router = APIRouter(include_in_schema=False)
 FORM_BYTES = 4096
-NONCE_TTL_S = 3600
 
 
 def _local(target: str | None) -> str:
@@ -44,6 +49,10 @@ def _cookie(name: str, value: str, *, max_age: int, path: str, tls: bool) -> str
     return f"{name}={value}; Max-Age={max_age}; Path={path}; HttpOnly; SameSite=Strict{secure}"
 
 
+def session_cookie_name(tls: bool) -> str:
+    return TLS_COOKIE if tls else COOKIE
+
+
 def _tls(request: Request) -> bool:
     return request.url.scheme == "https"
 
@@ -54,7 +63,7 @@ def _client(request: Request) -> str:
 
 def _form_page(request: Request, status: int, next_path: str, message: str = "") -> Response:
     sessions: Sessions = request.app.state.sessions
-    nonce = secrets.token_urlsafe(16)
+    nonce = sessions.new_nonce()
     page = render("signin.html", status, title="Editor sign-in", next_path=next_path,
                   token=sessions.signin_token(nonce), message=message)
     page.headers["cache-control"] = "no-store"
@@ -70,6 +79,7 @@ async def signin_form(request: Request,
 
 
 async def _form(request: Request) -> dict[str, str]:
+    """The fields of a small url-encoded form; nothing for anything else."""
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -78,15 +88,29 @@ async def _form(request: Request) -> dict[str, str]:
     if request.headers.get("content-type", "").split(";")[0].strip() != \
             "application/x-www-form-urlencoded":
         return {}
-    fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=10)
+    except ValueError:  # too many fields
+        return {}
     return {k: v[0] for k, v in fields.items()}
 
 
 @router.post("/signin", response_class=HTMLResponse)
 async def signin(request: Request, settings: SettingsDep) -> Response:
+    """Only refused attempts spend from the client's bucket, so that nobody sharing an
+    address can lock an editor out by failing on purpose; but once it is empty, every
+    attempt waits, the right key too, or guessing would go on at full speed."""
     limits: TokenBuckets = request.app.state.signin_limits
-    wait = limits.take(_client(request))
+    client = _client(request)
+    entry = {"action": "signin", "client": client}
+
+    def refused(reason: str) -> None:
+        audit.record(settings.audit_log_path, who="unknown", **entry, result=reason)
+        limits.take(client)
+
+    wait = limits.wait(client)
     if wait > 0:
+        audit.record(settings.audit_log_path, who="unknown", **entry, result="rate-limited")
         page = render("error.html", 429, title="Too many sign-in attempts",
                       message=f"Please wait {math.ceil(wait)} s and try again.")
         page.headers["retry-after"] = str(math.ceil(wait))
@@ -94,44 +118,47 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
     form = await _form(request)
     next_path = _local(form.get("next"))
     sessions: Sessions = request.app.state.sessions
-    nonce = request.cookies.get(SIGNIN_COOKIE, "")
-    if not nonce or not hmac.compare_digest(form.get("token", ""),
-                                            sessions.signin_token(nonce)):
+    if not sessions.signin_token_holds(request.cookies.get(SIGNIN_COOKIE, ""),
+                                       form.get("token", "")):
+        refused("bad-form")
         return _form_page(request, 403, next_path, "The form had expired. Please sign in "
                           "again.")
     editors: EditorKeys = request.app.state.editors
     editor = editors.match(form.get("key", "")) if form.get("key") else None
-    entry = {"action": "signin", "client": _client(request)}
     if editor is None:
-        audit.record(settings.audit_log_path, who="unknown", **entry, result="refused")
+        refused("refused")
         return _form_page(request, 401, next_path, "That key is not an editor's key.")
     cookie, session = sessions.open(editor)
     audit.record(settings.audit_log_path, who="editor:" + editor.name, **entry,
                  result="ok", session=session.sid[:8])
+    tls = _tls(request)
     answer = RedirectResponse(next_path, 303)
-    answer.headers.append("set-cookie", _cookie(COOKIE, cookie, max_age=sessions.ttl_s,
-                                                path="/", tls=_tls(request)))
+    answer.headers.append("set-cookie", _cookie(session_cookie_name(tls), cookie,
+                                                max_age=sessions.ttl_s, path="/", tls=tls))
     answer.headers.append("set-cookie", _cookie(SIGNIN_COOKIE, "", max_age=0,
-                                                path="/signin", tls=_tls(request)))
+                                                path="/signin", tls=tls))
     return answer
 
 
 @router.post("/signout", response_class=HTMLResponse)
 async def signout(request: Request, settings: SettingsDep) -> Response:
+    """Ends the session for every worker reading the same sign-out file. Without a session
+    there is nothing to end, and the answer changes no cookie (no cross-site sign-out)."""
     form = await _form(request)
     session: Session | None = getattr(request.state, "session", None)
-    sessions: Sessions = request.app.state.sessions
-    if session is not None:
-        if not hmac.compare_digest(form.get("token", ""), sessions.csrf(session)):
-            return render("error.html", 403, title="Not signed out",
-                          message="The sign-out form had expired. Please reload the page "
-                                  "and sign out again.")
-        sessions.sign_out(session)
-        audience: Audience = getattr(request.state, "audience", PUBLIC)
-        audit.record(settings.audit_log_path, who=audience.who, action="signout",
-                     client=_client(request), result="ok", session=session.sid[:8])
     answer = RedirectResponse("/", 303)
-    answer.headers.append("set-cookie", _cookie(COOKIE, "", max_age=0, path="/",
-                                                tls=_tls(request)))
+    if session is None:
+        return answer
+    sessions: Sessions = request.app.state.sessions
+    if not same(form.get("token", ""), sessions.csrf(session)):
+        return render("error.html", 403, title="Not signed out",
+                      message="The sign-out form had expired. Please reload the page "
+                              "and sign out again.")
+    sessions.sign_out(session)
+    audience: Audience = getattr(request.state, "audience", PUBLIC)
+    audit.record(settings.audit_log_path, who=audience.who, action="signout",
+                 client=_client(request), result="ok", session=session.sid[:8])
+    tls = _tls(request)
+    answer.headers.append("set-cookie", _cookie(session_cookie_name(tls), "", max_age=0,
+                                                path="/", tls=tls))
     return answer
-
