@@ -8,13 +8,12 @@ reserves: `start`/`end` (a dynamic graph's time interval) and an edge's `type`
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any
+from typing import Any, BinaryIO
 
 import networkx as nx
 
-from exporters.records import graph_records
+from exporters.records import checked, graph_records, in_memory
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
 
@@ -57,20 +56,24 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     """The graph as a networkx multigraph with flat attributes, one edge per relationship."""
     nodes, edges = graph_records(store)
     graph = nx.MultiDiGraph(name="repgraph")
-    for node in nodes:
+    for node in checked(nodes):
         graph.add_node(node.id, **node_attributes(node))
-    for edge in edges:
+    for edge in checked(edges):
         graph.add_edge(edge.source, edge.target, key=edge.id, **edge_attributes(edge))
     return graph
 
 
+def write_graphml(store: GraphStore, out: BinaryIO) -> None:
+    nx.write_graphml(to_networkx(store), out, encoding="utf-8")
+
+
+def write_gexf(store: GraphStore, out: BinaryIO) -> None:
+    nx.write_gexf(to_networkx(store), out, encoding="utf-8")
+
+
 def graphml(store: GraphStore) -> bytes:
-    buffer = io.BytesIO()
-    nx.write_graphml(to_networkx(store), buffer, encoding="utf-8")
-    return buffer.getvalue()
+    return in_memory(write_graphml, store)
 
 
 def gexf(store: GraphStore) -> bytes:
-    buffer = io.BytesIO()
-    nx.write_gexf(to_networkx(store), buffer, encoding="utf-8")
-    return buffer.getvalue()
+    return in_memory(write_gexf, store)
