@@ -7,7 +7,10 @@ trusted proxy is up to each test's settings.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,11 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from pydantic import ValidationError
 
 from api.clients import client_address, served_over_tls
 from config import Settings
 from graph.memory import MemoryStore
 from loaders import native
+from tests.conftest import ROOT
 from tests.live import live_server, serving
 
 VIEWS = ["/viz/relatives", "/embed/relatives", "/viz/entity/bota-jardemalie",
@@ -136,3 +141,21 @@ def test_a_forged_host_header_changes_no_url_on_a_page(kz_memory: MemoryStore,
     snippet = SNIPPET.search(forged.text)
     assert snippet and f"src=&#34;{expected}&#34;" in snippet.group(1)
     assert redirect.status_code == 303 and "evil.example" not in redirect.headers["location"]
+
+
+@pytest.mark.parametrize("bad", ["graph.example.org", "ftp://graph.example.org",
+                                 "https://graph.example.org/?x=1", "https://graph.example.org/#v",
+                                 "https://editor@graph.example.org",
+                                 'https://graph.example.org/"><script>'])
+def test_a_public_url_must_be_a_plain_http_url(bad: str) -> None:
+    with pytest.raises(ValidationError, match="public_url must be an http"):
+        Settings(public_url=bad)
+
+
+def test_a_bad_public_url_stops_the_service_at_start_up() -> None:
+    started = subprocess.run(
+        [sys.executable, "-m", "cli.main", "serve", "--port", "1"], capture_output=True,
+        text=True, timeout=60, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "REPGRAPH_PUBLIC_URL": "graph.example.org"})
+    assert started.returncode != 0
+    assert "public_url must be an http(s) URL" in started.stderr
