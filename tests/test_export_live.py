@@ -1,7 +1,7 @@
 """Exports over real HTTP: they stream, keep their time limit and hold up no one.
 
-A public GEXF export of a synthetic graph of 20,000 nodes takes far longer than
-its limit here (five seconds): it redacts every record, builds a networkx graph
+A public GEXF export of a synthetic graph of 30,000 nodes takes far longer than
+its limit here (six seconds): it redacts every record, builds a networkx graph
 and serialises tens of megabytes. While it runs, health, search and entity
 requests must keep being answered; at the limit it answers 503 and its worker
 stops. Times are liveness bounds, many times what the requests take alone.
@@ -25,10 +25,11 @@ from config import Settings
 from graph.memory import MemoryStore
 from tests.live import live_server
 
-N_NODES = 20_000
-LIMIT_S = 5.0
-#: no other request may take this long while the export runs (alone they take milliseconds)
-PROMPT_S = 2.0
+N_NODES = 30_000
+LIMIT_S = 6.0
+#: no other request may take this long while the export runs (alone they take milliseconds;
+#: on a busy machine, beside the export, a few hundred): half the export's time limit
+PROMPT_S = LIMIT_S / 2
 PROBES = {"health": "/api/health", "search": "/api/search?q=Aibek",
           "entity": "/api/entities/syn-person-5"}
 WRITERS = ("/exporters/", "/networkx/readwrite/")
@@ -55,6 +56,13 @@ def _writing(frame: FrameType | None) -> bool:
     return False
 
 
+def _writers_stopped_within(seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while _exporting_threads() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return _exporting_threads() == []
+
+
 def test_a_large_public_export_holds_up_no_request_and_stops_at_its_limit(
         large_store: MemoryStore) -> None:
     settings = Settings(export_timeout_s=LIMIT_S)
@@ -77,15 +85,12 @@ def test_a_large_public_export_holds_up_no_request_and_stops_at_its_limit(
             time.sleep(0.05)
         export.join()
     assert max(slowest.values()) < PROMPT_S, slowest
-    assert rounds >= 10, "the export ran long enough to be tested alongside"
+    assert rounds >= 3, "the export ran long enough to be tested alongside"
     response = answer["export"]
     assert response.status_code == 503, response.text[:200]
     assert f"longer than the {LIMIT_S:g} s limit" in response.json()["detail"]
     # the abandoned worker stops at its next checkpoint or write, instead of rendering on
-    deadline = time.monotonic() + 10
-    while _exporting_threads() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _exporting_threads() == []
+    assert _writers_stopped_within(10.0)
 
 
 def test_an_export_streams_the_whole_file_with_its_length(tmp_path: Path) -> None:
@@ -125,3 +130,4 @@ def test_exports_past_the_concurrency_wait_their_turn_within_the_limit(
     assert [answers[i].status_code for i in range(3)] == [503, 503, 503]
     assert all(f"longer than the {limit:g} s limit" in d for d in details[:2]), details
     assert "kept every place for exports (1) busy for 3 s" in details[2]
+    assert _writers_stopped_within(10.0)
