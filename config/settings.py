@@ -13,6 +13,18 @@ from pydantic import AliasChoices, Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
+def public_url(value: str) -> str:
+    """An http(s) base URL with a host and no query, fragment or credentials, without its
+    trailing slash (a path is kept: the service may be published under a prefix)."""
+    parts = urlsplit(value.strip())
+    parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or parts.username is not None or re.search(r"[?#\s<>\"'`\\]", value)):
+        raise ValueError("public_url must be an http(s) URL with a host and no query, "
+                         "fragment or user name, such as https://graph.example.org")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REPGRAPH_", env_file=".env", extra="ignore")
 
@@ -110,10 +122,6 @@ class Settings(BaseSettings):
         return None if value is None else public_url(value)
 
     @property
-    def audit_log_path(self) -> Path:
-        return self.audit_log or self.data_dir / "audit.log"
-
-    @property
     def public_base_url(self) -> str:
         """`public_url`, else where `repgraph serve` listens (localhost for a wildcard)."""
         if self.public_url:
@@ -121,17 +129,9 @@ class Settings(BaseSettings):
         host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
         return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
-
-def public_url(value: str) -> str:
-    """An http(s) base URL with a host and no query, fragment or credentials, without its
-    trailing slash (a path is kept: the service may be published under a prefix)."""
-    parts = urlsplit(value.strip())
-    parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
-            or parts.fragment or parts.username is not None or re.search(r"[?#\s<>\"'`\\]", value)):
-        raise ValueError("public_url must be an http(s) URL with a host and no query, "
-                         "fragment or user name, such as https://graph.example.org")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+    @property
+    def audit_log_path(self) -> Path:
+        return self.audit_log or self.data_dir / "audit.log"
 
 
 @lru_cache(maxsize=1)
