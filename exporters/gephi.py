@@ -12,8 +12,11 @@ import json
 from typing import Any, BinaryIO
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+from networkx.readwrite.graphml import GraphMLWriter
 
 from exporters.records import checked, graph_records, in_memory
+from graph.deadline import checkpoint
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
 
@@ -63,12 +66,32 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     return graph
 
 
+def _checked(writer: Any) -> Any:
+    """networkx's `writer`, checking the time limit at every node and edge it adds (its
+    `add_attributes` step): building the XML tree is most of an export's time."""
+    add_attributes = writer.add_attributes
+
+    def checked_add_attributes(*args: Any) -> Any:
+        checkpoint()
+        return add_attributes(*args)
+
+    writer.add_attributes = checked_add_attributes
+    return writer
+
+
 def write_graphml(store: GraphStore, out: BinaryIO) -> None:
-    nx.write_graphml(to_networkx(store), out, encoding="utf-8")
+    """As `nx.write_graphml` without lxml (always, so that the output does not depend on
+    whether lxml is installed)."""
+    writer = _checked(GraphMLWriter(encoding="utf-8"))
+    writer.add_graph_element(to_networkx(store))
+    writer.dump(out)
 
 
 def write_gexf(store: GraphStore, out: BinaryIO) -> None:
-    nx.write_gexf(to_networkx(store), out, encoding="utf-8")
+    """As `nx.write_gexf`."""
+    writer = _checked(GEXFWriter(encoding="utf-8"))
+    writer.add_graph(to_networkx(store))
+    writer.write(out)
 
 
 def graphml(store: GraphStore) -> bytes:
