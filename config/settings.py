@@ -7,9 +7,22 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def public_url(value: str) -> str:
+    """An http(s) base URL with a host and no query, fragment or credentials, without its
+    trailing slash (a path is kept: the service may be published under a prefix)."""
+    parts = urlsplit(value.strip())
+    parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or parts.username is not None or re.search(r"[?#\s<>\"'`\\]", value)):
+        raise ValueError("public_url must be an http(s) URL with a host and no query, "
+                         "fragment or user name, such as https://graph.example.org")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 class Settings(BaseSettings):
@@ -39,6 +52,18 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    #: the address readers use, for links that leave the page (embed snippets); never
+    #: taken from a request's Host header (default: http://<host>:<port>, see
+    #: `public_base_url`)
+    public_url: str | None = None
+    #: peers whose X-Forwarded-For and X-Forwarded-Proto are believed (`api.clients`):
+    #: addresses or networks, comma-separated or a JSON list; none by default
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+    #: a connection whose request head (request line and headers) is not complete this
+    #: long after it opened, or after the head's first byte, is closed (`api.connections`)
+    header_timeout_s: float = Field(10.0, gt=0)
+    #: exports rendered at once; more wait for a turn, at most `export_timeout_s`
+    export_concurrency: int = Field(2, ge=1)
 
     neo4j_uri: str = Field("bolt://localhost:7687",
                            validation_alias=AliasChoices("NEO4J_URI", "REPGRAPH_NEO4J_URI"))
@@ -89,7 +114,7 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(30, ge=1)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("editor_key_hashes", "cors_origins", mode="before")
+    @field_validator("editor_key_hashes", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -108,6 +133,19 @@ class Settings(BaseSettings):
                                  "digest, 64 characters 0-9a-f), not keys; `repgraph editor "
                                  "add NAME` makes a key and keeps its digest in a file instead")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        return None if value is None else public_url(value)
+
+    @property
+    def public_base_url(self) -> str:
+        """`public_url`, else where `repgraph serve` listens (localhost for a wildcard)."""
+        if self.public_url:
+            return self.public_url
+        host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def audit_log_path(self) -> Path:
