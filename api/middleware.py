@@ -19,8 +19,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import orjson
-from starlette.requests import cookie_parser
+from starlette.requests import HTTPConnection, cookie_parser
 
+from api.clients import client_address
 from api.editors import Editor, EditorKeys
 from api.headers import frame_ancestors, policy_headers
 from api.ratelimit import TokenBuckets
@@ -104,8 +105,7 @@ class TrustMiddleware:
                           fixed: list[tuple[bytes, bytes]]) -> None:
         """A wrong key: 401, or 429 once the client has spent its sign-in attempts (the
         same bucket as the sign-in form's), so that keys cannot be guessed at speed."""
-        client = scope["client"][0] if scope.get("client") else "unknown"
-        wait = self.key_attempts.take(client)
+        wait = self.key_attempts.take(client_address(HTTPConnection(scope)))
         common = [*fixed, (b"vary", VARY), (b"cache-control", b"no-store")]
         if wait > 0:
             await _reply(send, 429, {"detail": "too many wrong keys; retry in "

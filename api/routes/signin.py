@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api import audit
+from api.clients import client_address, served_over_tls
 from api.deps import SettingsDep
 from api.editors import EditorKeys
 from api.ratelimit import TokenBuckets
@@ -53,14 +54,6 @@ def session_cookie_name(tls: bool) -> str:
     return TLS_COOKIE if tls else COOKIE
 
 
-def _tls(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def _form_page(request: Request, status: int, next_path: str, message: str = "") -> Response:
     sessions: Sessions = request.app.state.sessions
     nonce = sessions.new_nonce()
@@ -68,7 +61,7 @@ def _form_page(request: Request, status: int, next_path: str, message: str = "")
                   token=sessions.signin_token(nonce), message=message)
     page.headers["cache-control"] = "no-store"
     page.headers.append("set-cookie", _cookie(SIGNIN_COOKIE, nonce, max_age=NONCE_TTL_S,
-                                              path="/signin", tls=_tls(request)))
+                                              path="/signin", tls=served_over_tls(request)))
     return page
 
 
@@ -101,7 +94,7 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
     address can lock an editor out by failing on purpose; but once it is empty, every
     attempt waits, the right key too, or guessing would go on at full speed."""
     limits: TokenBuckets = request.app.state.signin_limits
-    client = _client(request)
+    client = client_address(request)
     entry = {"action": "signin", "client": client}
 
     def refused(reason: str) -> None:
@@ -131,7 +124,7 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
     cookie, session = sessions.open(editor)
     audit.record(settings.audit_log_path, who="editor:" + editor.name, **entry,
                  result="ok", session=session.sid[:8])
-    tls = _tls(request)
+    tls = served_over_tls(request)
     answer = RedirectResponse(next_path, 303)
     answer.headers.append("set-cookie", _cookie(session_cookie_name(tls), cookie,
                                                 max_age=sessions.ttl_s, path="/", tls=tls))
@@ -157,8 +150,8 @@ async def signout(request: Request, settings: SettingsDep) -> Response:
     sessions.sign_out(session)
     audience: Audience = getattr(request.state, "audience", PUBLIC)
     audit.record(settings.audit_log_path, who=audience.who, action="signout",
-                 client=_client(request), result="ok", session=session.sid[:8])
-    tls = _tls(request)
+                 client=client_address(request), result="ok", session=session.sid[:8])
+    tls = served_over_tls(request)
     answer.headers.append("set-cookie", _cookie(session_cookie_name(tls), "", max_age=0,
                                                 path="/", tls=tls))
     return answer
