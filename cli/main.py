@@ -17,7 +17,7 @@ import orjson
 from pydantic import BaseModel
 
 from api import audit
-from cli import interop
+from cli import interop, tiers
 from config import Settings, get_settings
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="validate and load dataset files or directories")
-    load.add_argument("paths", nargs="+", type=Path)
+    load.add_argument("paths", nargs="*", type=Path,
+                      help="default: the dataset folder; the private data tier is loaded "
+                           "beside it (docs/ethics.md)")
     load.add_argument("--replace", action="store_true",
                       help="make the store hold exactly these records")
     load.add_argument("--check", action="store_true", help="validate only, write nothing")
@@ -76,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--load", type=Path, nargs="*",
-                       help="load these dataset paths before serving")
+                       help="load these dataset paths (none: the dataset folder and the "
+                            "private data tier) before serving")
     return p
 
 
@@ -186,6 +189,14 @@ def _audit_sensitivity(settings: Settings, action: str, fmt: str, paths: Sequenc
                  sensitivity_changes=[c.model_dump(mode="json") for c in changes])
 
 
+def _dataset(paths: Sequence[Path], settings: Settings) -> list[Path]:
+    """`paths` with the private data tier beside the dataset folder (`cli.tiers`)."""
+    wanted, note = tiers.dataset_paths(paths, settings)
+    if note:
+        print(note, file=sys.stderr)
+    return wanted
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = get_settings()
@@ -193,21 +204,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             from api.server import serve
 
-            if args.load:  # loaded here, not by `serve`, to warn and audit as `load` does
+            if args.load is not None:  # loaded here, not by `serve`, to warn and audit as `load` does
+                preload = _dataset(args.load, settings)
                 with open_store(settings) as store:
-                    report = native.load(args.load, store)
-                _audit_sensitivity(settings, "load", "native", args.load, report.sensitivity_changes)
-                print(f"loaded {', '.join(map(str, args.load))}: {report.summary()}")
+                    report = native.load(preload, store)
+                _audit_sensitivity(settings, "load", "native", preload, report.sensitivity_changes)
+                print(f"loaded {', '.join(map(str, preload))}: {report.summary()}")
             serve(settings, host=args.host, port=args.port)
             return 0
         with open_store(settings) as store:
             if args.command == "load":
+                paths = _dataset(args.paths, settings)
                 if args.check:
-                    nodes, edges = native.read_dataset(args.paths, store)
+                    nodes, edges = native.read_dataset(paths, store)
                     print(f"valid: {len(nodes)} nodes, {len(edges)} edges")
                     return 0
-                report = native.load(args.paths, store, replace=args.replace)
-                _audit_sensitivity(settings, "load", "native", args.paths, report.sensitivity_changes)
+                report = native.load(paths, store, replace=args.replace)
+                _audit_sensitivity(settings, "load", "native", paths, report.sensitivity_changes)
                 _emit(report, args.json, report.summary())
             elif args.command == "stats":
                 stats = store.stats()
