@@ -18,10 +18,12 @@ from pydantic import BaseModel
 
 from api import audit
 from cli import interop, tiers
+from cli.rotate import rotate_secret
 from config import Settings, get_settings
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
-from graph.public import PublicView, load_secret
+from graph.public import PublicViews
+from graph.redaction import RedactionKeys
 from graph.results import Path as GraphPath
 from graph.results import SensitivityChange
 from graph.search import SearchIndex
@@ -43,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--check", action="store_true", help="validate only, write nothing")
 
     sub.add_parser("stats", help="counts by node kind and relationship type")
+    rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
+                                                  "(docs/ethics.md)")
+    rotate.add_argument("--keep-published", action="store_true",
+                        help="pin every public id the old secret derived, so that published "
+                             "URLs keep working; never after a leak")
     sub.add_parser("touch", help="after editing Neo4j by hand: a new content version, so that "
                                  "running services rebuild what they cached")
 
@@ -233,6 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _emit(stats, args.json, text)
             elif args.command == "touch":
                 print(_touch(store))
+            elif args.command == "rotate-secret":
+                print(rotate_secret(store, settings, keep_published=args.keep_published,
+                                    who=_who()))
             elif args.command == "search":
                 from schema.vocabulary import NodeKind
 
@@ -244,8 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
                     or "no match")
             elif args.command in ("import", "export"):
-                public = PublicView(store, load_secret(settings.data_dir,
-                                                       settings.redaction_secret), store.version)
+                public = PublicViews(store, RedactionKeys.of(settings)).get()
                 result, text, changes = interop.run(args, store, public)
                 if args.command == "import":
                     _audit_sensitivity(settings, "import", args.format, args.paths, changes)
