@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -125,3 +126,9 @@ def public_client(kz_store: GraphStore,
     app = create_app(app_settings(tmp_path_factory.mktemp("app")), store=kz_store)
     with TestClient(app) as client:
         yield client
+
+
+def answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
+    """An HTTP answer as a whole, to compare two: status, headers but Date, and body."""
+    return (response.status_code,
+            sorted((k, v) for k, v in response.headers.items() if k != "date"), response.content)

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,7 +24,7 @@ from graph.redaction import SECRET_FILE, RedactionKeys
 from loaders import native
 from schema.models import Node
 from schema.vocabulary import NodeKind, Sensitivity
-from tests.conftest import DATASET, PLANTED, app_settings
+from tests.conftest import DATASET, PLANTED, answer, app_settings
 
 PINNED_ON_RECORD = "restricted-0123456789abcdef"  # the planted relative's pinned pseudonym
 NEVER = "restricted-ffffffffffffffff"
@@ -63,14 +62,9 @@ def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Service
     store.close()
 
 
-def _answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
-    return (response.status_code,
-            sorted((k, v) for k, v in response.headers.items() if k != "date"), response.content)
-
-
 def like_unknown(client: TestClient, template: str, old: str) -> bool:
     """Whether `old` is answered as an id that never existed is: status, headers, body."""
-    return _answer(client.get(template.format(old))) == _answer(client.get(template.format(NEVER)))
+    return answer(client.get(template.format(old))) == answer(client.get(template.format(NEVER)))
 
 
 def test_a_rotation_changes_only_the_ids_derived_from_the_secret(
@@ -96,7 +90,7 @@ def test_a_rotation_changes_only_the_ids_derived_from_the_secret(
         assert like_unknown(client, "/embed/entity/{}", before[real]), real
     assert client.get(f"/api/entities/{PINNED_ON_RECORD}").status_code == 200
     for url, response in unaffected.items():
-        assert _answer(client.get(url)) == _answer(response), url
+        assert answer(client.get(url)) == answer(response), url
     again = client.get(SHOWS_RESTRICTED)
     assert again.status_code == 200 and again.content != shown.content
 
@@ -113,7 +107,7 @@ def test_keep_published_keeps_every_public_id_and_export_byte_for_byte(
     assert (service.data_dir / SECRET_FILE).read_text() != old_secret
 
     assert service.public_ids() == before
-    assert _answer(client.get("/api/export", params={"format": "ftm"})) == _answer(exported)
+    assert answer(client.get("/api/export", params={"format": "ftm"})) == answer(exported)
     # a person restricted after the rotation gets a pseudonym under the new secret
     service.store.write([Node(id="new-relative", kind=NodeKind.PERSON, name="New Relative",
                               sensitivity=Sensitivity.RESTRICTED)], [])

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from followthemoney.util import make_entity_id
@@ -19,7 +18,7 @@ from api.deps import public_views
 from graph.memory import MemoryStore
 from loaders import native
 from schema.vocabulary import Sensitivity
-from tests.conftest import DATASET, PLANTED, app_settings
+from tests.conftest import DATASET, PLANTED, answer, app_settings
 
 NAME, PERSON, CASE, EVENT = ("Gulnara Takedownova", "gulnara-takedownova", "case-takedownova",
                              "takedown-rally")
@@ -70,11 +69,6 @@ def served(tmp_path: Path) -> Iterator[Served]:
     writer.close()
 
 
-def _answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
-    return (response.status_code,
-            sorted((k, v) for k, v in response.headers.items() if k != "date"), response.content)
-
-
 def _restrict(writer: MemoryStore) -> None:
     person = writer.get_node(PERSON)
     writer.write([person.model_copy(update={"sensitivity": Sensitivity.RESTRICTED})], [])
@@ -91,7 +85,7 @@ def _remove(writer: MemoryStore) -> None:
 
 
 @pytest.mark.parametrize("takedown", [_restrict, _remove], ids=["restricted", "removed"])
-def test_a_person_taken_down_is_unknown_to_every_public_answer(
+def test_a_person_taken_down_is_unknown_to_every_publicanswer(
         served: Served, takedown: Callable[[MemoryStore], None]) -> None:
     client = served.client
     for ref in (PERSON, CASE):
@@ -105,10 +99,10 @@ def test_a_person_taken_down_is_unknown_to_every_public_answer(
         for ref in (PERSON, CASE):
             asked = client.get(template.format(ref), follow_redirects=False)
             never = client.get(template.format(NEVER), follow_redirects=False)
-            assert _answer(asked) == _answer(never), template.format(ref)
+            assert answer(asked) == answer(never), template.format(ref)
     searched = client.get("/api/search", params={"q": NAME})
     never = client.get("/api/search", params={"q": "Zulfira Nevermindova"})
-    assert _answer(searched) == _answer(never)
+    assert answer(searched) == answer(never)
     answers = [searched, client.get(f"/api/search?q={quote(PERSON)}"),
                *(client.get("/api/export", params={"format": f}) for f in EXPORTS),
                client.get(f"/entities/{EVENT}"),
