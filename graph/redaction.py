@@ -47,7 +47,7 @@ class Keys:
     pins: Mapping[str, str] = field(default_factory=dict)
 
 
-def _stamp(path: Path) -> _Stamp:
+def _stamp(path: str) -> _Stamp:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -76,6 +76,9 @@ class RedactionKeys:
 
     def __init__(self, data_dir: Path | None, configured: str | None = None) -> None:
         self.data_dir, self.configured = data_dir, configured
+        #: the files' paths as strings: `os.stat` on them is asked on every web request
+        self._files = (None if data_dir is None else
+                       (os.fspath(data_dir / SECRET_FILE), os.fspath(data_dir / PINS_FILE)))
         self._lock = threading.Lock()
         self._seen: tuple[_Stamp, _Stamp] | None = None
         self._keys = Keys(configured or secrets.token_hex(32))
@@ -94,20 +97,20 @@ class RedactionKeys:
 
     def current(self) -> Keys:
         """The keys in force: the same object for as long as neither file changes."""
-        secret_path, pins_path = self.secret_path, self.pins_path
-        if secret_path is None or pins_path is None:
+        if self._files is None:
             return self._keys
-        secret_stamp = None if self.configured else _stamp(secret_path)
+        secret_file, pins_file = self._files
+        secret_stamp = None if self.configured else _stamp(secret_file)
         if not self.configured and secret_stamp is None:
-            create_private(secret_path, secrets.token_hex(32).encode())  # unless another did
-            secret_stamp = _stamp(secret_path)
-        seen = (secret_stamp, _stamp(pins_path))
+            create_private(Path(secret_file), secrets.token_hex(32).encode())  # unless another did
+            secret_stamp = _stamp(secret_file)
+        seen = (secret_stamp, _stamp(pins_file))
         if seen == self._seen:
             return self._keys
         with self._lock:
             if seen != self._seen:
-                secret = self.configured or secret_path.read_text().strip()
-                self._keys, self._seen = Keys(secret, read_pins(pins_path)), seen
+                secret = self.configured or Path(secret_file).read_text().strip()
+                self._keys, self._seen = Keys(secret, read_pins(Path(pins_file))), seen
             return self._keys
 
     def rotate(self, pins: Mapping[str, str]) -> None:
