@@ -33,8 +33,8 @@ from api.routes import (
 from api.sessions import Sessions
 from api.views.render import STATIC_DIR, check_vendor_files
 from config import Settings, get_settings
-from config.secrets import stored_secret
 from graph import open_store
+from graph.privatefiles import stored_secret
 from graph.store import GraphStore
 
 

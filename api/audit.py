@@ -15,13 +15,15 @@ from typing import Any
 
 import orjson
 
+from graph.privatefiles import private_dir
+
 _lock = threading.Lock()
 
 
 def record(path: Path, **entry: Any) -> None:
     line = orjson.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                          **entry}) + b"\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # entries name the records a write changed
     with _lock:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:

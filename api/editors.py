@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from graph.privatefiles import private_dir, write_private
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -132,18 +133,13 @@ def read_file(path: Path) -> list[dict[str, Any]]:
 @contextmanager
 def _editing(path: Path) -> Iterator[list[dict[str, Any]]]:
     """Read, change and replace the file under a lock, so two edits never lose one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     lock_fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock_fd, fcntl.LOCK_EX)
         entries = read_file(path)
         yield entries
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
-        with os.fdopen(fd, "wb") as out:
-            out.write(orjson.dumps({"editors": entries}, option=orjson.OPT_INDENT_2))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
+        write_private(path, orjson.dumps({"editors": entries}, option=orjson.OPT_INDENT_2))
     finally:
         os.close(lock_fd)
 

@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from pathlib import Path
 import orjson
 
 from api.editors import Editor
+from graph.privatefiles import private_dir, write_private
 
 COOKIE = "repgraph_session"
 #: the name over TLS: a `__Host-` cookie cannot be set by a sibling subdomain, nor for
@@ -148,7 +148,7 @@ class SignedOut:
                 if exp.isdigit()}
 
     def add(self, sid: str, expires: int) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         lock_fd = os.open(self.path.with_name(self.path.name + ".lock"),
                           os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -156,11 +156,6 @@ class SignedOut:
             now = time.time()
             entries = {s: e for s, e in self._entries().items() if e > now}
             entries[sid] = expires
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-            with os.fdopen(fd, "w") as out:
-                out.writelines(f"{s} {e}\n" for s, e in entries.items())
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
+            write_private(self.path, "".join(f"{s} {e}\n" for s, e in entries.items()).encode())
         finally:
             os.close(lock_fd)

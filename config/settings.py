@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     backend: Literal["memory", "neo4j"] = "memory"
     data_dir: Path = Path("var/graph")
     dataset_dir: Path = Path("data")
+    #: the private data tier: restricted records, in the dataset's format, never committed
+    #: (gitignored); loaded beside `dataset_dir` whenever that is loaded (docs/ethics.md)
+    private_dataset_dir: Path = Path("private")
 
     default_max_hops: int = Field(6, ge=1)
     max_hops_cap: int = Field(8, ge=1)

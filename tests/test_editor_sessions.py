@@ -213,6 +213,8 @@ def test_sign_out_needs_its_token_and_ends_the_session_in_every_worker(
         assert token
         out = client.post("/signout", data={"token": token[1]}, follow_redirects=False)
         assert out.status_code == 303
+        for private in (settings.signed_out_path, settings.data_dir / ".session-secret"):
+            assert private.stat().st_mode & 0o777 == 0o600, private
         assert any(c.startswith(COOKIE + "=;") and "Max-Age=0" in c for c in set_cookies(out))
         # the cookie kept by an attacker (or another tab) no longer opens anything
         for worker in (client, other_worker):

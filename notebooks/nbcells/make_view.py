@@ -142,7 +142,8 @@ print(snippet)
 ## 5. A view with restricted persons
 
 The view of people targeted through their relatives shows what the public view does: each
-relative keeps its place and its measures, but not its name or id.
+restricted relative (from the private data tier, where it is loaded) keeps its place and its
+measures, but not its name or id.
 """),
     ("code", """
 from api.views.specs import relatives_spec
