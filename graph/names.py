@@ -227,9 +227,18 @@ class NameMatcher:
             return []
         named = [(s, e) for s, e, _ in self.mentions(text)]
         withheld = self._compounds(text, named)
-        names = [(s, e, PLACEHOLDER) for s, e in named
-                 if not any(ws <= s and e <= we for ws, we, _ in withheld)]
-        return sorted(names + withheld)
+        merged: list[tuple[int, int, str]] = []
+        for start, end, replacement in sorted([(s, e, PLACEHOLDER) for s, e in named]
+                                              + withheld):
+            if merged and start < merged[-1][1]:  # overlapping: one span covering both,
+                # withheld whole if either part is ("ЖанЖан Жанжан": the first word a
+                # run-together compound, the two words a name)
+                last = merged[-1]
+                merged[-1] = (last[0], max(last[1], end),
+                              WITHHELD if WITHHELD in (last[2], replacement) else PLACEHOLDER)
+            else:
+                merged.append((start, end, replacement))
+        return merged
 
     def _mention_end(self, text: str, words: list[tuple[int, int, str]], start: int,
                      person: int) -> int:
@@ -299,8 +308,6 @@ class NameMatcher:
             return text
         out, last = [], 0
         for start, end, replacement in spans:
-            if start < last:  # inside a run already withheld
-                continue
             out.append(text[last:start])
             out.append(replacement)
             last = end
