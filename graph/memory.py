@@ -33,7 +33,7 @@ from graph.pathsearch import all_shortest as all_shortest_paths
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath, plan_write
 from graph.versions import Stamp, Versions
-from schema.models import Edge, Node
+from schema.models import STORED, Edge, Node
 from schema.vocabulary import NodeKind
 
 SNAPSHOT = "graph.json"
@@ -139,7 +139,7 @@ class MemoryStore(GraphStore):
                 self._publish(EMPTY, None)
                 return self._content
             try:
-                snapshot = Snapshot.model_validate_json(path.read_bytes())
+                snapshot = Snapshot.model_validate_json(path.read_bytes(), context=STORED)
             except (OSError, ValueError) as exc:
                 raise StoreUnavailable(f"cannot read snapshot {path}: {exc}") from exc
             self._publish(Content.of({n.id: n for n in snapshot.nodes},

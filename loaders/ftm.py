@@ -294,9 +294,14 @@ def stream_source(path: Path, source_id: str | None = None, url: str | None = No
     """The `source` node every record of the stream cites."""
     # a file name may have nothing to slug (":") or too much (ids are at most 120 long)
     stem = _slug(path.stem)[:100].strip("-") or "stream"
-    return Node(id=source_id or "ftm-" + stem, kind=NodeKind.SOURCE,
-                name=name or f"FollowTheMoney entities from {path.name}",
-                properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
+    try:
+        return Node(id=source_id or "ftm-" + stem, kind=NodeKind.SOURCE,
+                    name=name or f"FollowTheMoney entities from {path.name}",
+                    properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
+    except ValidationError as exc:
+        raise InvalidData([Problem(str(path), None, "source." + ".".join(map(str, e["loc"])),
+                                   e["msg"].removeprefix("Value error, "))
+                           for e in exc.errors()]) from exc
 
 
 def read_ftm(path: Path, store: GraphStore, source: Node | None = None,

@@ -1,8 +1,16 @@
-"""Reading a FollowTheMoney entity stream: one JSON object per line, located by its line."""
+"""Reading a FollowTheMoney entity stream: one JSON object per line, located by its line.
+
+Each entity is read as written and then cleaned by the followthemoney library.
+The library drops characters it cannot use without a word; values the import
+would store are checked as written first (`schema.text`), so that a damaged
+source is refused and reported, not silently changed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +18,11 @@ import orjson
 from followthemoney import model
 from followthemoney.exc import FollowTheMoneyException
 from followthemoney.proxy import EntityProxy
+from followthemoney.types import registry
 
 from graph.errors import Problem
+from schema.ftm import SCHEMA_EDGE, SCHEMA_KIND, properties_of
+from schema.text import refused_character
 
 
 @dataclass
@@ -40,6 +51,8 @@ def read_entities(path: Path, problems: list[Problem]) -> list[Entity]:
                     data.get("properties", {}), dict):
                 raise ValueError("an entity has a schema name and a properties object")
             proxy = model.get_proxy(data, cleaned=False)
+            refused = [Problem(str(path), number, where, why)
+                       for where, why in _refused_values(data, proxy.schema.name)]
         except orjson.JSONDecodeError as exc:
             problems.append(Problem(str(path), number, "", f"not valid JSON: {exc}"))
             continue
@@ -47,5 +60,51 @@ def read_entities(path: Path, problems: list[Problem]) -> list[Entity]:
         except (ValueError, TypeError, AttributeError, FollowTheMoneyException) as exc:
             problems.append(Problem(str(path), number, "schema", str(exc)))
             continue
-        out.append(Entity(proxy, data, number))
+        problems.extend(refused)
+        if not refused:
+            out.append(Entity(proxy, data, number))
     return out
+
+
+#: what the import keeps of the relationship schemata it reads outside the table's rows:
+#: the ends, and the name of the list a sanction puts its entity on
+_OTHER_RELATIONSHIPS = {"Sanction": ("entity", "program", "authority"),
+                        "CourtCaseParty": ("party", "case")}
+
+
+@cache
+def _taken_over(name: str) -> frozenset[str]:
+    """The properties of a schema whose values the import keeps (besides the id): the
+    entity's names and mapped properties, a relationship's ends and properties, and the
+    `sourceUrl` every citation takes. Empty for a schema the import skips."""
+    schema = model.get(name)
+    if schema is None:
+        return frozenset()
+    if name in SCHEMA_KIND:
+        names = {p.name for p in schema.properties.values() if p.type == registry.name}
+        rows = properties_of(SCHEMA_KIND[name], "import")
+        return frozenset({"sourceUrl", *names, *(p for r in rows for p in (r.ftm, *r.read_also))})
+    if name in SCHEMA_EDGE:
+        row = SCHEMA_EDGE[name]
+        return frozenset({"sourceUrl", row.source, row.target, *(p for _, p in row.properties)})
+    kept = _OTHER_RELATIONSHIPS.get(name)
+    return frozenset({"sourceUrl", *kept}) if kept else frozenset()
+
+
+def _refused_values(data: dict[str, Any], schema: str) -> Iterator[tuple[str, str]]:
+    """(field, why) for every value the import would store that holds a refused character,
+    read as written: the library would silently drop the character, and the editor would
+    never learn that the source is damaged."""
+    taken = _taken_over(schema)
+    if not taken:
+        return
+    problem = refused_character(str(data["id"]))
+    if problem:
+        yield "id", problem
+    properties: dict[str, Any] = data.get("properties", {})
+    for prop in sorted(taken & properties.keys()):
+        values = properties[prop] if isinstance(properties[prop], list) else [properties[prop]]
+        for i, value in enumerate(values):
+            problem = refused_character(value) if isinstance(value, str) else None
+            if problem:
+                yield f"properties.{prop}[{i}]", problem
