@@ -143,7 +143,7 @@ def _zip(files: dict[str, str]) -> bytes:
 
 API_CASES = {
     "native": ("bad.yaml", YAML.encode(), "bad.yaml:5: nodes[0].name: U+0000"),
-    "csv": ("upload.zip", _zip({"nodes.csv": CSV_NODES}), "nodes.csv:2: description: U+0000"),
+    "csv": ("upload.zip", _zip({"nodes.csv": CSV_NODES}), "upload.zip/nodes.csv:2: description: U+0000"),
     "ftm": ("bad.ftm.json", FTM.encode(), "bad.ftm.json:1: properties.alias[0]: U+FFFF"),
 }
 
