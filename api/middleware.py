@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from api import audit
 from api.headers import frame_ancestors, policy_headers
 from api.security import authenticate, presented_key
 from config import Settings
@@ -44,8 +45,10 @@ class TrustMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
         fixed = {**SECURITY_HEADERS, **policy_headers(scope["path"], self.embed_ancestors)}
-        audience = authenticate(presented_key(headers), self.settings.editor_key_hashes)
+        key = presented_key(headers)
+        audience = authenticate(key, self.settings.editor_key_hashes)
         if audience is None:
+            audit.refused_key(self.settings.audit_log_path, scope, key)
             await _reply(send, 401, {"detail": "invalid API key"},
                          [*fixed.items(), (b"www-authenticate", b"Bearer")])
             return

@@ -143,7 +143,9 @@ def test_no_write_is_accepted_without_a_valid_key(
         response = client.post("/api/import", params=params, content=body, headers=headers)
     assert response.status_code == 401, response.text
     assert app.snapshot() == before and app.store.stats() == app.baseline
-    assert audit.read(app.settings.audit_log_path) == []
+    last = audit.read(app.settings.audit_log_path)[-1]  # every attempt is audited, refused
+    assert (last["action"], last["status"], last["result"]) == ("import", 401, "refused")
+    assert EDITOR_KEY not in app.settings.audit_log_path.read_text()
 
 
 def _mutations(valid: bytes) -> st.SearchStrategy[bytes]:

@@ -1,5 +1,5 @@
 """Editors' write API: the same validated, all-or-nothing loads as the command line
-(`loaders.formats`)."""
+(`loaders.formats`), every attempt in the audit log (`api.audit.AuditedRoute`)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from api import audit
+from api.audit import AuditedRoute
 from api.deps import SettingsDep, StoreDep
 from api.security import EditorDep
-from graph.errors import InvalidData
 from graph.results import WriteReport
 from loaders.formats import FORMATS, UPLOADS, ImportOptions, load_upload, upload_name
 
-router = APIRouter(tags=["import"])
+router = APIRouter(tags=["import"], route_class=AuditedRoute)
 
 UploadFormat = Literal["native", "csv", "ftm"]
 assert set(get_args(UploadFormat)) == set(UPLOADS), "the formats loaders.formats offers"
@@ -51,7 +50,7 @@ async def _body(request: Request, cap: int) -> bytes:
                          "nodes.csv and edges.csv, or FollowTheMoney JSON lines. Everything is "
                          "validated before anything is written; an invalid file changes nothing "
                          "and the answer (422) lists every problem with its file, line and "
-                         "field. Every attempt is recorded in the audit log.",
+                         "field. Every attempt, refused or not, is recorded in the audit log.",
              openapi_extra={"requestBody": {"required": True, "content": {
                  media: {"schema": {"type": "string", "format": "binary"}} for media in (
                      *(m for f in UPLOADS for m in FORMATS[f].media_types),
@@ -61,29 +60,21 @@ async def _body(request: Request, cap: int) -> bytes:
                         422: {"description": "invalid data; nothing was written"}})
 async def import_data(
     request: Request,
-    editor: EditorDep,
+    editor: EditorDep,  # only editors get past this; AuditedRoute records who
     store: StoreDep,
     settings: SettingsDep,
     format: Annotated[UploadFormat, Query(description="native, csv or ftm")],
     filename: Annotated[str | None, Query(max_length=120, description="the file's name, "
                                           "used in error messages (.yaml, .json, ...)")] = None,
 ) -> ImportResult:
-    body = await _body(request, settings.max_import_bytes)
+    entry: dict[str, Any] = request.state.audit  # AuditedRoute records it, whatever happens
     name = upload_name(format, filename)
-    entry = {"who": editor.who, "action": "import", "format": format, "filename": name,
-             "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+    entry.update(format=format, filename=name)
+    body = await _body(request, settings.max_import_bytes)
+    entry.update(bytes=len(body), sha256=hashlib.sha256(body).hexdigest())
     options = ImportOptions(max_unpacked_bytes=settings.max_import_bytes * UNPACKED_FACTOR)
-    try:
-        done = await anyio.to_thread.run_sync(load_upload, format, body, name, store, options)
-    except InvalidData as exc:
-        audit.record(settings.audit_log_path, **entry, result="invalid",
-                     problems=len(exc.problems))
-        raise
-    except Exception as exc:
-        audit.record(settings.audit_log_path, **entry, result="error", error=type(exc).__name__)
-        raise
-    audit.record(settings.audit_log_path, **entry, result="ok", summary=done.summary,
-                 sensitivity_changes=[c.model_dump(mode="json")
-                                      for c in done.sensitivity_changes])
+    done = await anyio.to_thread.run_sync(load_upload, format, body, name, store, options)
+    entry.update(summary=done.summary, sensitivity_changes=[
+        c.model_dump(mode="json") for c in done.sensitivity_changes])
     return ImportResult(format=format, filename=name, summary=done.summary, write=done.write,
                         details=done.details if isinstance(done.details, dict) else {})
