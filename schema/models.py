@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from schema.text import refused_character
+from schema.text import refused_character, refused_in
 from schema.vocabulary import (
     KIND_PROPERTIES,
     MEASURES,
@@ -76,24 +76,8 @@ def _check_text(value: str, info: ValidationInfo) -> str:
     return value
 
 
-def _nested_problem(value: Any, where: str = "") -> str | None:
-    """The first refused character in a property value (text, or lists and maps of text)."""
-    if isinstance(value, str):
-        problem = refused_character(value)
-        return f"{where}: {problem}" if problem and where else problem
-    items = value.items() if isinstance(value, dict) else \
-        enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        inner = f"{where}[{key!r}]" if isinstance(key, str) else f"{where}[{key}]"
-        problem = _nested_problem(key, inner) if isinstance(key, str) else None
-        problem = problem or _nested_problem(item, inner)
-        if problem:
-            return problem
-    return None
-
-
 def _check_property_text(value: Any, info: ValidationInfo) -> Any:
-    problem = _nested_problem(value) if _incoming(info) else None
+    problem = refused_in(value) if _incoming(info) else None
     if problem:
         raise ValueError(problem)
     return value

@@ -35,3 +35,20 @@ def refused_character(text: str) -> str | None:
     if found is None:
         return None
     return f"U+{ord(found.group()):04X} at character {found.start() + 1} is {_what(found.group())}"
+
+
+def refused_in(value: object, where: str = "") -> str | None:
+    """The same for a property value: text, or lists and maps of text, the first problem
+    prefixed with where it is (`['1']: U+0000 at ...`)."""
+    if isinstance(value, str):
+        problem = refused_character(value)
+        return f"{where}: {problem}" if problem and where else problem
+    items = value.items() if isinstance(value, dict) else \
+        enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        inner = f"{where}[{key!r}]" if isinstance(key, str) else f"{where}[{key}]"
+        problem = (refused_in(key, inner) if isinstance(key, str) else None) \
+            or refused_in(item, inner)
+        if problem:
+            return problem
+    return None

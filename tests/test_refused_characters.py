@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from api.app import create_app
 from cli.main import main
@@ -64,6 +65,20 @@ def test_without_the_check_one_nul_breaks_the_export() -> None:
                                       | {"name": "Ann\x00"})], [])
     with pytest.raises(ET.ParseError):
         ET.fromstring(graphml(store))
+
+
+@pytest.mark.parametrize(("kind", "properties", "where", "message"), [
+    ("source", {"footnotes": {"3": "https://example.org/\x00"}}, "footnotes", "['3']: U+0000"),
+    ("organisation", {"offices": ["Almaty", "Astana\x07"]}, "offices", "[1]: U+0007"),
+    ("person", {"place": "\ud800"}, "place", "U+D800 at character 1"),
+])
+def test_property_values_are_checked_to_the_item(kind: str, properties: dict[str, object],
+                                                 where: str, message: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Node(id="x", kind=kind, name="X", properties=properties)
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("properties", where)
+    assert error["msg"].removeprefix("Value error, ").startswith(message)
 
 
 def test_a_stored_record_with_a_refused_character_stays_readable(tmp_path: Path) -> None:
