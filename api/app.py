@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
+from api.editors import EditorKeys
 from api.errors import BAD_KEY, RATE_LIMITED, install_error_handlers
 from api.headers import frame_ancestors
 from api.middleware import TrustMiddleware
@@ -26,11 +27,14 @@ from api.routes import (
     paths,
     relatives,
     search,
+    signin,
     timeline,
 )
+from api.sessions import Sessions
 from api.views.render import STATIC_DIR, check_vendor_files
 from config import Settings, get_settings
 from graph import open_store
+from graph.privatefiles import stored_secret
 from graph.store import GraphStore
 
 
@@ -64,6 +68,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.settings = settings
     app.state.rate_limits = TokenBuckets(settings.rate_limit_per_minute,
                                          settings.rate_limit_burst)
+    app.state.signin_limits = TokenBuckets(settings.signin_per_minute, settings.signin_burst)
+    app.state.editors = EditorKeys(settings.editor_keys_path, settings.editor_key_hashes)
+    app.state.sessions = Sessions(
+        settings.session_secret or stored_secret(settings.data_dir / ".session-secret"),
+        settings.session_ttl_s, settings.signed_out_path)
     install_error_handlers(app)
     install_openapi(app, settings)
     for cheap in (health, search, entities, timeline, relatives):
@@ -73,10 +82,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                            responses={**BAD_KEY, **RATE_LIMITED})
     check_vendor_files()
     app.include_router(pages.router)
+    app.include_router(signin.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # outermost last: CORS answers preflights, then the trust boundary (which also sets
     # every response's security headers)
-    app.add_middleware(TrustMiddleware, settings=settings)
+    app.add_middleware(TrustMiddleware, settings=settings, editors=app.state.editors,
+                       sessions=app.state.sessions, key_attempts=app.state.signin_limits)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["GET", "POST"],

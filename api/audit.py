@@ -26,8 +26,9 @@ from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from api.security import key_hash
+from api.editors import key_hash
 from graph.errors import InvalidData, StoreUnavailable
+from graph.privatefiles import private_dir
 
 _lock = threading.Lock()
 #: writes, by method and path, and what their entries call them
@@ -39,7 +40,7 @@ REFUSALS = {401: "refused", 413: "too large", 429: "rate limited"}
 def record(path: Path, **entry: Any) -> None:
     line = orjson.dumps({"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                          **entry}) + b"\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # entries name the records a write changed
     with _lock:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
@@ -55,13 +56,14 @@ def read(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def refused_key(path: Path, scope: Mapping[str, Any], key: str | None) -> None:
-    """A request whose key matches no editor, refused before routing: recorded when it was a
-    write, with a fingerprint of the key's digest (never the key)."""
+def refused_key(path: Path, scope: Mapping[str, Any], key: str | None, status: int) -> None:
+    """A request whose key matches no editor, refused before routing (401, or 429 past the
+    wrong-key limit): recorded when it was a write, with a fingerprint of the key's digest
+    (never the key)."""
     action = WRITES.get((scope.get("method", ""), scope.get("path", "")))
     if action is not None:
-        record(path, who="unknown key:" + key_hash(key or "")[:12], action=action, status=401,
-               result="refused", detail="invalid API key")
+        record(path, who="unknown key:" + key_hash(key or "")[:12], action=action,
+               status=status, result=REFUSALS.get(status, "refused"), detail="invalid API key")
 
 
 def _outcome(exc: Exception) -> dict[str, Any]:

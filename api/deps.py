@@ -17,7 +17,8 @@ from fastapi import Depends, Request
 
 from api.security import PUBLIC, Audience
 from config import Settings
-from graph.public import PublicViews, load_secret
+from graph.public import PublicViews
+from graph.redaction import RedactionKeys
 from graph.store import GraphStore
 
 
@@ -26,7 +27,7 @@ def public_views(state: Any) -> PublicViews:
     views: PublicViews | None = getattr(state, "public_views", None)
     if views is None or views.store is not state.store:
         settings: Settings = state.settings
-        views = PublicViews(state.store, load_secret(settings.data_dir, settings.redaction_secret))
+        views = PublicViews(state.store, RedactionKeys.of(settings))
         state.public_views = views
     return views
 

@@ -1,20 +1,21 @@
-"""Who is asking: the anonymous public, or an editor holding an API key.
+"""Who is asking: the anonymous public, or a named editor.
 
-Keys are configured only as SHA-256 digests (`REPGRAPH_EDITOR_KEY_HASHES`); a
-presented key is hashed and compared with every digest in constant time. A
-request that presents a key which matches none is refused (401) rather than
-silently treated as public, so that a mistyped key is noticed.
+An editor is known by a key (`X-API-Key` or `Authorization: Bearer`), checked
+against the digests in `api.editors`, or by a browser session opened with one
+(`api.sessions`). A request that presents a key which matches none is refused
+(401) rather than silently treated as public, so that a mistyped key is noticed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+
+from api.editors import Editor, EditorKeys
 
 KEY_HEADER = "x-api-key"
 
@@ -22,7 +23,7 @@ KEY_HEADER = "x-api-key"
 @dataclass(frozen=True)
 class Audience:
     editor: bool
-    #: who, for the audit log: a short fingerprint of the key's digest, never the key
+    #: who, for the audit log: "editor:" and the editor's name, or "public"
     who: str
 
     @property
@@ -31,10 +32,6 @@ class Audience:
 
 
 PUBLIC = Audience(editor=False, who="public")
-
-
-def key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def presented_key(headers: Mapping[str, str]) -> str | None:
@@ -47,15 +44,16 @@ def presented_key(headers: Mapping[str, str]) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def authenticate(key: str | None, digests: list[str]) -> Audience | None:
+def editor_audience(editor: Editor) -> Audience:
+    return Audience(editor=True, who="editor:" + editor.name)
+
+
+def authenticate(key: str | None, keys: EditorKeys) -> Audience | None:
     """The audience for a presented key; None when a key was given but is wrong."""
     if key is None:
         return PUBLIC
-    presented = key_hash(key)
-    matched = False
-    for digest in digests:  # no early exit: every digest is compared
-        matched |= hmac.compare_digest(presented, digest)
-    return Audience(editor=True, who="editor:" + presented[:12]) if matched else None
+    editor = keys.match(key)
+    return editor_audience(editor) if editor is not None else None
 
 
 async def _audience(request: Request) -> Audience:
@@ -74,3 +72,16 @@ async def _editor(request: Request) -> Audience:
 
 
 EditorDep = Annotated[Audience, Depends(_editor)]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a page says of who reads it: the editor's name, and the CSRF token of the
+    sign-out form (None when the editor came with a key rather than a session)."""
+
+    name: str
+    csrf: str | None
+
+
+#: the editor reading the page being rendered, if any (set by `api.middleware`)
+VIEWER: ContextVar[Viewer | None] = ContextVar("repgraph_viewer", default=None)

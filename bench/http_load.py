@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
-from api.security import key_hash
+from api.editors import key_hash
 from graph.memory import MemoryStore
 from graph.public import PublicView, load_secret
 from graph.store import GraphStore

@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from api.security import key_hash
+from api.editors import key_hash
 from bench.http_load import ROOT, free_port, prepare_bundled
 from graph.memory import MemoryStore
 from graph.public import PublicView, load_secret

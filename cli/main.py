@@ -17,11 +17,13 @@ import orjson
 from pydantic import BaseModel
 
 from api import audit
-from cli import interop
+from cli import editors, interop, tiers
+from cli.rotate import rotate_secret
 from config import Settings, get_settings
 from graph import open_store, queries
 from graph.errors import InvalidData, RepgraphError
-from graph.public import PublicView, load_secret
+from graph.public import PublicViews
+from graph.redaction import RedactionKeys
 from graph.results import Path as GraphPath
 from graph.results import SensitivityChange
 from graph.search import SearchIndex
@@ -36,12 +38,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     load = sub.add_parser("load", help="validate and load dataset files or directories")
-    load.add_argument("paths", nargs="+", type=Path)
+    load.add_argument("paths", nargs="*", type=Path,
+                      help="default: the dataset folder; the private data tier is loaded "
+                           "beside it (docs/ethics.md)")
     load.add_argument("--replace", action="store_true",
                       help="make the store hold exactly these records")
     load.add_argument("--check", action="store_true", help="validate only, write nothing")
 
     sub.add_parser("stats", help="counts by node kind and relationship type")
+    rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
+                                                  "(docs/ethics.md)")
+    rotate.add_argument("--keep-published", action="store_true",
+                        help="pin every public id the old secret derived, so that published "
+                             "URLs keep working; never after a leak")
     sub.add_parser("touch", help="after editing Neo4j by hand: a new content version, so that "
                                  "running services rebuild what they cached")
 
@@ -72,12 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     tl.add_argument("entity")
 
     interop.add_parsers(sub)
+    editors.add_parsers(sub)
 
     serve = sub.add_parser("serve", help="run the web service")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--load", type=Path, nargs="*",
-                       help="load these dataset paths before serving")
+                       help="load these dataset paths (none: the dataset folder and the "
+                            "private data tier) before serving")
     return p
 
 
@@ -187,28 +198,40 @@ def _audit_sensitivity(settings: Settings, action: str, fmt: str, paths: Sequenc
                  sensitivity_changes=[c.model_dump(mode="json") for c in changes])
 
 
+def _dataset(paths: Sequence[Path], settings: Settings) -> list[Path]:
+    """`paths` with the private data tier beside the dataset folder (`cli.tiers`)."""
+    wanted, note = tiers.dataset_paths(paths, settings)
+    if note:
+        print(note, file=sys.stderr)
+    return wanted
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = get_settings()
     try:
+        if args.command == "editor":
+            return editors.run(args, settings, _who())
         if args.command == "serve":
             from api.server import serve
 
-            if args.load:  # loaded here, not by `serve`, to warn and audit as `load` does
+            if args.load is not None:  # loaded here, not by `serve`, to warn and audit as `load` does
+                preload = _dataset(args.load, settings)
                 with open_store(settings) as store:
-                    report = native.load(args.load, store)
-                _audit_sensitivity(settings, "load", "native", args.load, report.sensitivity_changes)
-                print(f"loaded {', '.join(map(str, args.load))}: {report.summary()}")
+                    report = native.load(preload, store)
+                _audit_sensitivity(settings, "load", "native", preload, report.sensitivity_changes)
+                print(f"loaded {', '.join(map(str, preload))}: {report.summary()}")
             serve(settings, host=args.host, port=args.port)
             return 0
         with open_store(settings) as store:
             if args.command == "load":
+                paths = _dataset(args.paths, settings)
                 if args.check:
-                    nodes, edges = native.read_dataset(args.paths, store)
+                    nodes, edges = native.read_dataset(paths, store)
                     print(f"valid: {len(nodes)} nodes, {len(edges)} edges")
                     return 0
-                done = FORMATS["native"].load(args.paths, store, ImportOptions(replace=args.replace))
-                _audit_sensitivity(settings, "load", "native", args.paths, done.sensitivity_changes)
+                done = FORMATS["native"].load(paths, store, ImportOptions(replace=args.replace))
+                _audit_sensitivity(settings, "load", "native", paths, done.sensitivity_changes)
                 _emit(done.as_json, args.json, done.summary)
             elif args.command == "stats":
                 stats = store.stats()
@@ -221,6 +244,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _emit(stats, args.json, text)
             elif args.command == "touch":
                 print(_touch(store))
+            elif args.command == "rotate-secret":
+                print(rotate_secret(store, settings, keep_published=args.keep_published,
+                                    who=_who()))
             elif args.command == "search":
                 from schema.vocabulary import NodeKind
 
@@ -232,8 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
                     or "no match")
             elif args.command in ("import", "export"):
-                public = PublicView(store, load_secret(settings.data_dir,
-                                                       settings.redaction_secret), store.version)
+                public = PublicViews(store, RedactionKeys.of(settings)).get()
                 result, text, changes = interop.run(args, store, public)
                 if args.command == "import":
                     _audit_sensitivity(settings, "import", args.format, args.paths, changes)

@@ -7,9 +7,22 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def public_url(value: str) -> str:
+    """An http(s) base URL with a host and no query, fragment or credentials, without its
+    trailing slash (a path is kept: the service may be published under a prefix)."""
+    parts = urlsplit(value.strip())
+    parts.port  # noqa: B018 (raises ValueError on a port that is not a number)
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query
+            or parts.fragment or parts.username is not None or re.search(r"[?#\s<>\"'`\\]", value)):
+        raise ValueError("public_url must be an http(s) URL with a host and no query, "
+                         "fragment or user name, such as https://graph.example.org")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 class Settings(BaseSettings):
@@ -18,6 +31,9 @@ class Settings(BaseSettings):
     backend: Literal["memory", "neo4j"] = "memory"
     data_dir: Path = Path("var/graph")
     dataset_dir: Path = Path("data")
+    #: the private data tier: restricted records, in the dataset's format, never committed
+    #: (gitignored); loaded beside `dataset_dir` whenever that is loaded (docs/ethics.md)
+    private_dataset_dir: Path = Path("private")
 
     default_max_hops: int = Field(6, ge=1)
     max_hops_cap: int = Field(8, ge=1)
@@ -39,6 +55,18 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    #: the address readers use, for links that leave the page (embed snippets); never
+    #: taken from a request's Host header (default: http://<host>:<port>, see
+    #: `public_base_url`)
+    public_url: str | None = None
+    #: peers whose X-Forwarded-For and X-Forwarded-Proto are believed (`api.clients`):
+    #: addresses or networks, comma-separated or a JSON list; none by default
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(default_factory=list)
+    #: a connection whose request head (request line and headers) is not complete this
+    #: long after it opened, or after the head's first byte, is closed (`api.connections`)
+    header_timeout_s: float = Field(10.0, gt=0)
+    #: exports rendered at once; more wait for a turn, at most `export_timeout_s`
+    export_concurrency: int = Field(2, ge=1)
 
     neo4j_uri: str = Field("bolt://localhost:7687",
                            validation_alias=AliasChoices("NEO4J_URI", "REPGRAPH_NEO4J_URI"))
@@ -60,9 +88,26 @@ class Settings(BaseSettings):
     neo4j_version_ttl_s: float = Field(1.0, ge=0)
 
     # -- trust and safety ----------------------------------------------------
-    #: SHA-256 hex digests of editor API keys (never the keys themselves), comma-separated
-    #: or a JSON list. Make one with `repgraph key-hash`.
+    #: Editors and the SHA-256 digests of their keys, kept by `repgraph editor add|revoke`
+    #: and reread when it changes (default: <data_dir>/editor-keys.json)
+    editor_keys_file: Path | None = None
+    #: More editor keys from the environment: `name:digest` (or a bare digest), comma-
+    #: separated or a JSON list. Changing these needs a restart; the file does not.
     editor_key_hashes: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: signs editors' session cookies; every worker must share it (default: a file made
+    #: once beside the data, <data_dir>/.session-secret)
+    session_secret: str | None = Field(None, min_length=32)
+    #: sessions ended by signing out, until they would have expired; every worker and
+    #: machine must read the same file (default: <data_dir>/signed-out-sessions)
+    signed_out_file: Path | None = None
+    #: an editor's browser session ends this long after sign-in
+    session_ttl_s: int = Field(8 * 3600, ge=60)
+    #: sign-in attempts per client address (a bucket like the rate limit's)
+    signin_per_minute: int = Field(5, ge=1)
+    signin_burst: int = Field(5, ge=1)
+    #: how long browsers may keep a public answer (`Cache-Control: private, max-age`):
+    #: with the data version, this bounds how long a takedown takes to reach a reader
+    public_cache_s: int = Field(60, ge=0)
     #: secret for the pseudonyms of restricted persons; generated beside the data if unset
     redaction_secret: str | None = None
     audit_log: Path | None = None  # default: <data_dir>/audit.log
@@ -72,7 +117,7 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(30, ge=1)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    @field_validator("editor_key_hashes", "cors_origins", mode="before")
+    @field_validator("editor_key_hashes", "cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -86,14 +131,36 @@ class Settings(BaseSettings):
     @classmethod
     def _check_hashes(cls, value: list[str]) -> list[str]:
         for item in value:
-            if not re.fullmatch(r"[0-9a-f]{64}", item):
-                raise ValueError("editor_key_hashes holds SHA-256 hex digests (64 characters "
-                                 "0-9a-f), not keys; make one with `repgraph key-hash`")
+            if not re.fullmatch(r"(?:[a-z0-9][a-z0-9._-]{0,39}:)?[0-9a-f]{64}", item):
+                raise ValueError("editor_key_hashes holds `name:digest` entries (a SHA-256 hex "
+                                 "digest, 64 characters 0-9a-f), not keys; `repgraph editor "
+                                 "add NAME` makes a key and keeps its digest in a file instead")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        return None if value is None else public_url(value)
+
+    @property
+    def public_base_url(self) -> str:
+        """`public_url`, else where `repgraph serve` listens (localhost for a wildcard)."""
+        if self.public_url:
+            return self.public_url
+        host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
 
     @property
     def audit_log_path(self) -> Path:
         return self.audit_log or self.data_dir / "audit.log"
+
+    @property
+    def signed_out_path(self) -> Path:
+        return self.signed_out_file or self.data_dir / "signed-out-sessions"
+
+    @property
+    def editor_keys_path(self) -> Path:
+        return self.editor_keys_file or self.data_dir / "editor-keys.json"
 
 
 @lru_cache(maxsize=1)

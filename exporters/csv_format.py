@@ -6,11 +6,11 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
-from exporters.records import graph_records
+from exporters.records import checked, graph_records, in_memory
 from graph.store import GraphStore
 from loaders.csv_format import EDGE_COLUMNS, NODE_COLUMNS, join_list
 from schema.models import Citation, Edge, Node
@@ -48,38 +48,52 @@ def edge_row(edge: Edge) -> list[str]:
     return [cells[c] for c in EDGE_COLUMNS]
 
 
-def _table(header: Sequence[str], rows: list[list[str]]) -> str:
-    out = io.StringIO()
+def _write_table(out: TextIO, header: Sequence[str], rows: Iterable[list[str]]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
+    writer.writerows(checked(rows))
+
+
+def _tables(store: GraphStore) -> Iterator[tuple[str, Sequence[str], Iterator[list[str]]]]:
+    """(file name, header, rows) of the two tables."""
+    nodes, edges = graph_records(store)
+    yield "nodes.csv", NODE_COLUMNS, map(node_row, nodes)
+    yield "edges.csv", EDGE_COLUMNS, map(edge_row, edges)
 
 
 def csv_tables(store: GraphStore) -> dict[str, str]:
     """File name -> CSV text for the two tables."""
-    nodes, edges = graph_records(store)
-    return {"nodes.csv": _table(NODE_COLUMNS, [node_row(n) for n in nodes]),
-            "edges.csv": _table(EDGE_COLUMNS, [edge_row(e) for e in edges])}
+    tables = {}
+    for name, header, rows in _tables(store):
+        out = io.StringIO()
+        _write_table(out, header, rows)
+        tables[name] = out.getvalue()
+    return tables
+
+
+def write_csv_zip(store: GraphStore, out: BinaryIO) -> None:
+    """Both tables in one zip archive, for a single download, written row by row."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, header, rows in _tables(store):
+            with archive.open(name, "w") as member, \
+                    io.TextIOWrapper(member, encoding="utf-8", newline="") as text:
+                _write_table(text, header, rows)
 
 
 def csv_zip(store: GraphStore) -> bytes:
-    """Both tables in one zip archive, for a single download."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in csv_tables(store).items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
+    return in_memory(write_csv_zip, store)
 
 
 def write_csv(store: GraphStore, out: Path) -> list[Path]:
     """Write `nodes.csv` and `edges.csv` into the directory `out` (a `.zip` path writes an archive)."""
     if out.suffix == ".zip":
-        out.write_bytes(csv_zip(store))
+        with out.open("wb") as file:
+            write_csv_zip(store, file)
         return [out]
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in csv_tables(store).items():
-        (out / name).write_text(text, encoding="utf-8")
+    for name, header, rows in _tables(store):
+        with (out / name).open("w", encoding="utf-8", newline="") as file:
+            _write_table(file, header, rows)
         written.append(out / name)
     return written

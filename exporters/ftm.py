@@ -16,13 +16,14 @@ set on anyone.
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import BinaryIO
 
 import orjson
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from followthemoney.util import make_entity_id
 
-from exporters.records import graph_records
+from exporters.records import checked, graph_records, in_memory
 from graph.store import GraphStore
 from schema.ftm import (
     EDGE_SCHEMA,
@@ -210,13 +211,13 @@ class FtmExport:
     def build(self) -> list[EntityProxy]:
         sources = [n for n in self.nodes.values() if n.kind is NodeKind.SOURCE]
         others = [n for n in self.nodes.values() if n.kind is not NodeKind.SOURCE]
-        for node in (*sources, *others):  # documents first, so that `proof` can point at them
+        for node in checked((*sources, *others)):  # documents first, for `proof`
             self.add_node(node)
         for node in self.nodes.values():
             if node.id in self.entities:
                 self._cite(self.entities[node.id], node.citations,
                            "notes" if self.entities[node.id].schema.is_a("Thing") else "summary")
-        for edge in self.edges:
+        for edge in checked(self.edges):
             self.add_edge(edge)
         return [self.entities[k] for k in sorted(self.entities)]
 
@@ -226,8 +227,12 @@ def ftm_entities(store: GraphStore) -> list[EntityProxy]:
     return FtmExport(nodes, edges).build()
 
 
-def ftm_lines(store: GraphStore) -> bytes:
+def write_ftm(store: GraphStore, out: BinaryIO) -> None:
     """The entity stream as JSON lines, the format `ftm` and Aleph read."""
-    return b"".join(orjson.dumps(e.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n"
-                    for e in ftm_entities(store))
+    for entity in ftm_entities(store):
+        out.write(orjson.dumps(entity.to_dict(), option=orjson.OPT_SORT_KEYS) + b"\n")
+
+
+def ftm_lines(store: GraphStore) -> bytes:
+    return in_memory(write_ftm, store)
 

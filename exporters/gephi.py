@@ -8,13 +8,15 @@ reserves: `start`/`end` (a dynamic graph's time interval) and an edge's `type`
 
 from __future__ import annotations
 
-import io
 import json
-from typing import Any
+from typing import Any, BinaryIO
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
+from networkx.readwrite.graphml import GraphMLWriter
 
-from exporters.records import graph_records
+from exporters.records import checked, graph_records, in_memory
+from graph.deadline import checkpoint
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
 
@@ -57,20 +59,44 @@ def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     """The graph as a networkx multigraph with flat attributes, one edge per relationship."""
     nodes, edges = graph_records(store)
     graph = nx.MultiDiGraph(name="repgraph")
-    for node in nodes:
+    for node in checked(nodes):
         graph.add_node(node.id, **node_attributes(node))
-    for edge in edges:
+    for edge in checked(edges):
         graph.add_edge(edge.source, edge.target, key=edge.id, **edge_attributes(edge))
     return graph
 
 
+def _checked(writer: Any) -> Any:
+    """networkx's `writer`, checking the time limit at every node and edge it adds (its
+    `add_attributes` step): building the XML tree is most of an export's time."""
+    add_attributes = writer.add_attributes
+
+    def checked_add_attributes(*args: Any) -> Any:
+        checkpoint()
+        return add_attributes(*args)
+
+    writer.add_attributes = checked_add_attributes
+    return writer
+
+
+def write_graphml(store: GraphStore, out: BinaryIO) -> None:
+    """As `nx.write_graphml` without lxml (always, so that the output does not depend on
+    whether lxml is installed)."""
+    writer = _checked(GraphMLWriter(encoding="utf-8"))
+    writer.add_graph_element(to_networkx(store))
+    writer.dump(out)
+
+
+def write_gexf(store: GraphStore, out: BinaryIO) -> None:
+    """As `nx.write_gexf`."""
+    writer = _checked(GEXFWriter(encoding="utf-8"))
+    writer.add_graph(to_networkx(store))
+    writer.write(out)
+
+
 def graphml(store: GraphStore) -> bytes:
-    buffer = io.BytesIO()
-    nx.write_graphml(to_networkx(store), buffer, encoding="utf-8")
-    return buffer.getvalue()
+    return in_memory(write_graphml, store)
 
 
 def gexf(store: GraphStore) -> bytes:
-    buffer = io.BytesIO()
-    nx.write_gexf(to_networkx(store), buffer, encoding="utf-8")
-    return buffer.getvalue()
+    return in_memory(write_gexf, store)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import itertools
 import os
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -30,6 +29,7 @@ from graph.deadline import checkpoint, leave_inline
 from graph.errors import StoreUnavailable
 from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
+from graph.privatefiles import FILE_MODE, private_dir, write_private
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath, plan_write, report_replace
 from graph.versions import Stamp, Versions
@@ -92,7 +92,7 @@ class MemoryStore(GraphStore):
         self._versions = Versions()
         if self.data_dir is not None:
             try:
-                self.data_dir.mkdir(parents=True, exist_ok=True)
+                private_dir(self.data_dir)  # the snapshot names restricted persons
             except OSError as exc:
                 raise StoreUnavailable(f"cannot use data directory {self.data_dir}: {exc}") from exc
             self._sync()
@@ -157,12 +157,15 @@ class MemoryStore(GraphStore):
             if self.data_dir is None:
                 yield
                 return
-            with open(self.data_dir / ".lock", "w") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)
+            fd = os.open(self.data_dir / ".lock", os.O_WRONLY | os.O_CREAT, FILE_MODE)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
                 try:
                     yield
                 finally:
-                    fcntl.flock(fh, fcntl.LOCK_UN)
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+            finally:
+                os.close(fd)
 
     def _persist(self, nodes: dict[str, Node], edges: dict[str, Edge]) -> Stamp | None:
         path = self.snapshot_path
@@ -174,21 +177,7 @@ class MemoryStore(GraphStore):
         # every one still there is dead and would otherwise fill the disk over time
         for stale in path.parent.glob(".graph-*.tmp"):
             stale.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".graph-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_private(path, payload, prefix=".graph-")  # mode 0600: it names restricted persons
         return self._stat()
 
     # -- writing -------------------------------------------------------------

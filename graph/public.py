@@ -27,9 +27,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 import threading
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +37,7 @@ from pydantic import BaseModel
 from graph.deadline import checkpoint, leave_inline
 from graph.errors import RepgraphError
 from graph.names import PLACEHOLDER, NameMatcher
+from graph.redaction import Keys, RedactionKeys
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath
 from schema.models import Citation, Edge, Node, edge_id
@@ -64,20 +64,8 @@ _SLUG_WORDS = re.compile(r"[-.]")
 
 
 def load_secret(data_dir: Path | None, configured: str | None) -> str:
-    """The configured secret, else one generated once and kept beside the data."""
-    if configured:
-        return configured
-    if data_dir is None:
-        return secrets.token_hex(32)
-    path = data_dir / ".redaction-secret"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_hex(32)
-        path.write_text(value)
-        path.chmod(0o600)
-        return value
+    """The configured secret, else one generated once and kept beside the data (mode 0600)."""
+    return RedactionKeys(data_dir, configured).current().secret
 
 
 class ReadOnlyView(RepgraphError):
@@ -87,9 +75,12 @@ class ReadOnlyView(RepgraphError):
 class PublicView(GraphStore):
     """A read-only `GraphStore` holding what the public may know of `store`."""
 
-    def __init__(self, store: GraphStore, secret: str, version: Hashable) -> None:
+    def __init__(self, store: GraphStore, secret: str, version: Hashable,
+                 pins: Mapping[str, str] | None = None) -> None:
         self._store = store
         self._secret = secret.encode()
+        #: stored id -> the public id it keeps whatever the secret (`graph.redaction`)
+        self._pins = pins or {}
         self._version = version
         self.backend = store.backend
         self.checks_deadlines = store.checks_deadlines
@@ -125,12 +116,14 @@ class PublicView(GraphStore):
                  and not n.group for label in (n.name, *n.aliases)])
             self._restricted = frozenset(n.id for n in hidden)
             for node in hidden:
-                pinned = node.pseudonym if node.pseudonym not in self._real_ids else None
+                pinned = self._free(RESTRICTED_PREFIX, node.pseudonym, self._pins.get(node.id))
                 self._hide(node.id, pinned or self._derive(RESTRICTED_PREFIX, node.id))
             self._named = [self._public_ids[n.id] for n in hidden if not n.group]
             if self._matcher.active:
                 for node in nodes:
                     masked = None if node.restricted else self._masked(MASKED_PREFIX, node.id)
+                    if masked is not None:
+                        masked = self._free(MASKED_PREFIX, self._pins.get(node.id)) or masked
                     # two ids that still meet ("case-x-1" named twice) are told apart in the
                     # order the store gives them, which no name decides
                     while masked is not None and masked in self._real_ids:
@@ -138,6 +131,12 @@ class PublicView(GraphStore):
                     if masked is not None:
                         self._hide(node.id, masked)
             self._built = True
+
+    def _free(self, prefix: str, *pinned: str | None) -> str | None:
+        """The first pinned public id of this prefix that no record has taken yet (a pin on
+        the record, then one beside the secret); None: derive one."""
+        return next((p for p in pinned if p and p.startswith(prefix)
+                     and p not in self._real_ids), None)
 
     def _derive(self, prefix: str, real_id: str) -> str:
         return prefix + hmac.new(self._secret, real_id.encode(), hashlib.sha256).hexdigest()[:16]
@@ -167,6 +166,12 @@ class PublicView(GraphStore):
     def public_id(self, real_id: str) -> str:
         self._build()
         return self._public_ids.get(real_id, real_id)
+
+    def hidden_ids(self) -> dict[str, str]:
+        """Every stored id the public knows by another (a pseudonym or a `redacted-` id), with
+        that id: what a rotation of the secret changes, unless pinned."""
+        self._build()
+        return dict(self._public_ids)
 
     def _real(self, public_id: str) -> str | None:
         """The stored id a public id stands for; None for an id the public cannot know."""
@@ -369,16 +374,19 @@ def _maybe(scrub: Any, value: str | None) -> str | None:
 
 
 class PublicViews:
-    """The current public view of one store: a new one whenever its version changes."""
+    """The current public view of one store: a new one whenever its version changes, or the
+    secret or the pinned ids do (a rotation applies at the next request)."""
 
-    def __init__(self, store: GraphStore, secret: str) -> None:
-        self.store, self.secret = store, secret
-        self._view: PublicView | None = None
+    def __init__(self, store: GraphStore, secret: str | RedactionKeys) -> None:
+        self.store = store
+        self.keys = secret if isinstance(secret, RedactionKeys) else RedactionKeys(None, secret)
+        self._view: tuple[PublicView, Keys] | None = None
 
     def get(self) -> PublicView:
-        version = self.store.version
-        view = self._view
-        if view is None or view.version != version:
-            view = self._view = PublicView(self.store, self.secret, version)
-        return view
+        version, keys = self.store.version, self.keys.current()
+        current = self._view
+        if current is None or current[0].version != version or current[1] is not keys:
+            current = self._view = (
+                PublicView(self.store, keys.secret, version, keys.pins), keys)
+        return current[0]
 

@@ -1,62 +1,26 @@
-"""A live server and headless Chromium for page tests.
+"""A live server (`tests.live`) and headless Chromium for page tests.
 
-The app runs under uvicorn in a background thread on a free local port, over a
-real store; Chromium is Debian's (`/usr/bin/chromium`), never a downloaded one.
+Chromium is Debian's (`/usr/bin/chromium`), never a downloaded one.
 Every page a test opens records its requests, so a test can check that none
 left the server's origin.
 """
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from api.app import create_app
-from config import Settings
-from graph.store import GraphStore
+from tests.live import LiveServer as LiveServer  # where the page tests have found them
+from tests.live import free_port
+from tests.live import live_server as live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class LiveServer:
-    base: str
-    store: GraphStore
-
-
-@contextmanager
-def live_server(store: GraphStore, settings: Settings | None = None) -> Iterator[LiveServer]:
-    port = free_port()
-    app = create_app(settings or Settings(), store)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", store)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @contextmanager

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.security import key_hash
-from config import Settings
+from api.editors import key_hash
+from config import Settings, get_settings
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
@@ -24,6 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "data"
 #: fictional restricted records added to the dataset, so privacy tests never run empty
 PLANTED = ROOT / "tests" / "planted"
+#: this checkout's private data tier (never committed): only tests/test_dataset.py reads it,
+#: and only where it exists
+PRIVATE = ROOT / "private"
 SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "kz-upr48-joint-submission-2024.txt"
 #: Every backend the contract tests run on; `-m "not bolt"` leaves out the server.
 BACKENDS = ["memory", pytest.param("bolt", marks=pytest.mark.bolt)]
@@ -32,6 +36,17 @@ BACKENDS = ["memory", pytest.param("bolt", marks=pytest.mark.bolt)]
 @pytest.fixture(scope="session")
 def dataset_dir() -> Path:
     return DATASET
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_private_tier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands under test load the dataset without this checkout's private tier, so that
+    no test depends on records that are not committed."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REPGRAPH_PRIVATE_DATASET_DIR", str(tmp_path_factory.mktemp("tier") / "none"))
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -111,3 +126,9 @@ def public_client(kz_store: GraphStore,
     app = create_app(app_settings(tmp_path_factory.mktemp("app")), store=kz_store)
     with TestClient(app) as client:
         yield client
+
+
+def answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
+    """An HTTP answer as a whole, to compare two: status, headers but Date, and body."""
+    return (response.status_code,
+            sorted((k, v) for k, v in response.headers.items() if k != "date"), response.content)

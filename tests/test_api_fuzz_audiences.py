@@ -62,8 +62,10 @@ class Writable:
     def __init__(self, tmp: Path, **overrides: object) -> None:
         self.store = MemoryStore(tmp / "store")
         native.load([DATASET], self.store)
+        # neither limit is under test here (a wrong key past the sign-in limit is a 429)
         self.settings: Settings = app_settings(tmp, rate_limit_burst=100_000,
-                                               max_import_bytes=200_000, **overrides)
+                                               signin_burst=100_000, max_import_bytes=200_000,
+                                               **overrides)
         self.app: FastAPI = create_app(self.settings, store=self.store)
         self.app.state.store = self.store  # schemathesis' ASGI transport skips the lifespan
         self.baseline = self.store.stats()

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from api import audit
 from api.app import create_app
-from api.security import key_hash
+from api.editors import key_hash
 from graph.memory import MemoryStore
 from graph.results import WriteReport
 from loaders import native
@@ -79,6 +79,16 @@ def test_a_wrong_key_is_recorded_by_a_fingerprint_of_its_digest(
     assert status == 401
     assert entry["who"] == "unknown key:" + key_hash(WRONG_KEY)[:12]
     assert (entry["action"], entry["status"], entry["result"]) == ("import", 401, "refused")
+
+
+def test_wrong_keys_past_the_limit_are_recorded_as_rate_limited(tmp_path: Path) -> None:
+    made = Attempts(tmp_path, MemoryStore(tmp_path / "store"), signin_burst=1,
+                    signin_per_minute=1)
+    with made.client:
+        assert made.post({"format": "native"}, headers={"X-API-Key": WRONG_KEY})[0] == 401
+        status, entry = made.post({"format": "native"}, headers={"X-API-Key": WRONG_KEY})
+    assert (status, entry["status"], entry["result"]) == (429, 429, "rate limited")
+    assert entry["who"] == "unknown key:" + key_hash(WRONG_KEY)[:12]
 
 
 def test_an_upload_over_the_cap_is_recorded_as_too_large(attempts: Attempts) -> None:

@@ -47,9 +47,10 @@ PUBLIC_NAMES = ("Ali Sadykova", "Dana Omarova", "Erlan Ibrayev", "Farida Akhmet"
 #: {c} Cyrillic alias, {slug} the surname in a link
 MENTIONS = ("{f} {s}", "{s}", "{s}a", "{S}", "{s} {f}", "{c}",
             "https://news.example/{slug}-detained", "{f}'s brother")
-#: GET routes that serve files or documentation, not the graph
+#: GET routes that serve files, documentation or the sign-in form (a fresh nonce each
+#: time), not the graph
 NOT_GRAPH = {"/vendor/{name}", "/docs", "/docs/oauth2-redirect", "/openapi.json",
-             "/static-offline-docs/{path}"}
+             "/static-offline-docs/{path}", "/signin"}
 ENTITY_PARAMS = {"id", "entity_id", "case_id", "source", "target", "relative", "avoid", "q"}
 
 

@@ -64,7 +64,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def kz_server(kz_store: GraphStore) -> Iterator[LiveServer]:
-    with live_server(kz_store) as server:
+    with live_server(kz_store, Settings(rate_limit_burst=100_000)) as server:
         yield server
 
 

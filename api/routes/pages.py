@@ -18,6 +18,7 @@ from markupsafe import escape
 
 from api.deps import SettingsDep, StoreDep
 from api.limits import within_time_limit
+from api.ratelimit import spend
 from api.routes.search import search_index
 from api.views.entity import entity_page_context
 from api.views.network import NetworkView, build_network, script_json
@@ -79,16 +80,25 @@ def _network(request: Request, store: GraphStore, settings: Settings,
 
 async def _view(request: Request, store: GraphStore, settings: Settings,
                 build: Callable[[], ViewSpec]) -> HTMLResponse:
-    """Build, cap, lay out and render a view, as a full page or an embed."""
+    """Build, cap, lay out and render a view, as a full page or an embed.
+
+    Views are as expensive as the API's neighbourhoods and paths, so they spend from
+    the same per-client rate limit. Links that leave the page (the embed snippet) use
+    the configured public address, never the request's Host header."""
     embed = request.url.path.startswith("/embed/")
+    wait = spend(request)
+    if wait > 0:
+        refused = render("error.html", 429, title="Too many requests",
+                         message=f"Too many views from your address; retry in {wait} s.")
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     try:
         spec, graph, view = await within_time_limit(
             store, settings, "view", lambda: _network(request, store, settings, build),
             inline=False)  # layout and drawing take long between checkpoints
     except (RepgraphError, ValueError) as exc:
         return _error_page(exc)
-    base = str(request.base_url).rstrip("/")
-    embed_url = f"{base}/embed{spec.path}"
+    embed_url = f"{settings.public_base_url}/embed{spec.path}"
     snippet = (f'<iframe src="{escape(embed_url)}" title="{escape(spec.title)}" width="100%" '
                f'height="600" style="border:0" loading="lazy"></iframe>')
     return render("embed.html" if embed else "view.html", spec=spec, view=view, graph=graph,

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from api.security import VIEWER
 from api.views.layout import LayoutCache
 from api.views.style import KIND_STYLES, MEASURE_COLOUR, RELATION_COLOUR, RESTRICTED_COLOUR
 from graph.store import GraphStore
@@ -39,6 +40,7 @@ _env.globals.update(
     kind_styles=KIND_STYLES, measure_colour=MEASURE_COLOUR, relation_colour=RELATION_COLOUR,
     restricted_colour=RESTRICTED_COLOUR, vis_js=f"/vendor/vis-network-{VIS_VERSION}.min.js",
     vis_css=f"/vendor/vis-network-{VIS_VERSION}.css",
+    viewer=VIEWER.get,  # the editor reading the page, if any: a sign-out form, a warning
 )
 
 

@@ -19,9 +19,13 @@ def repository_root() -> Path:
 
 
 DATASET = repository_root() / "data"
+#: the private data tier (restricted records, never committed), where this checkout has one
+PRIVATE = repository_root() / "private"
 workdir = tempfile.TemporaryDirectory(prefix="repgraph-notebook-")
 store = MemoryStore(Path(workdir.name) / "graph")
-print(native.load([DATASET], store).summary())
+print(native.load([DATASET, *([PRIVATE] if PRIVATE.is_dir() else [])], store).summary())
+if not PRIVATE.is_dir():
+    print("no private data tier: data/ alone, without restricted records")
 '''
 
 CLEANUP = '''

@@ -23,10 +23,11 @@ It loads the bundled dataset (`data/`, drawn from the 2024 joint submission to t
 Periodic Review) into a temporary embedded store that is deleted at the end. Nothing here
 changes your own store under `var/graph/`.
 
-**Restricted persons.** Relatives and private persons are marked `restricted` in the data. This
-notebook shows them as *a restricted person* with an opaque id. Set `SHOW_RESTRICTED = True`
-only if your work needs their names, and never copy those names into anything you publish
-(see `docs/ethics.md`).
+**Restricted persons.** Relatives named only as relatives and private persons are
+`restricted`. Their records are not in `data/` but in the private data tier (`private/`, never
+committed), which this notebook loads where your checkout has one. It shows them as *a restricted
+person* with an opaque id. Set `SHOW_RESTRICTED = True` only if your work needs their names, and
+never copy those names into anything you publish (see `docs/ethics.md`).
 """),
     ("code", SETUP),
     ("code", """
@@ -175,7 +176,9 @@ it says nothing that ties Yerulan Amirov's case to the rest.
 
 Pressure on exiled critics often falls on the family at home. `targeted_through_relatives`
 lists each relative, the person the pressure was aimed at, the family relation, the measures
-and their citations. The relatives are restricted, so they appear without names.
+and their citations. The two relatives in `data/` are public: the source names each the target
+of violations in his own right. Relatives named only as relatives are restricted: with the
+private data tier loaded, they appear here too, without names.
 """),
     ("code", """
 for item in queries.targeted_through_relatives(graph):
@@ -187,7 +190,7 @@ for item in queries.targeted_through_relatives(graph):
 Filter by the person aimed at (`target=`) or by the relative (`relative=`):
 """),
     ("code", """
-for item in queries.targeted_through_relatives(graph, target="daniyar-khasenov"):
+for item in queries.targeted_through_relatives(graph, target="bota-jardemalie"):
     print(label(item.relative), "->", ", ".join(item.measures), f"[{cites(item.citations)}]")
 """),
     ("md", """

@@ -127,11 +127,12 @@ show(page)
 
 The service's full view page offers this snippet (the same markup as
 `api/routes/pages.py` writes). It points at the `/embed/` page of the canonical path, so the
-embed keeps showing this view with current data. Replace `BASE_URL` with the public address
-where your repgraph service runs; `make serve` serves on `http://127.0.0.1:8000`.
+embed keeps showing this view with current data. `BASE_URL` is the service's public address,
+`REPGRAPH_PUBLIC_URL`, as the service itself uses it (unset, where `make serve` listens:
+`http://127.0.0.1:8000`).
 """),
     ("code", """
-BASE_URL = f"http://{settings.host}:{settings.port}"
+BASE_URL = settings.public_base_url
 embed_url = f"{BASE_URL}/embed{spec.path}"
 snippet = (f'<iframe src="{html.escape(embed_url)}" title="{html.escape(spec.title)}" width="100%" '
            f'height="600" style="border:0" loading="lazy"></iframe>')
@@ -141,7 +142,8 @@ print(snippet)
 ## 5. A view with restricted persons
 
 The view of people targeted through their relatives shows what the public view does: each
-relative keeps its place and its measures, but not its name or id.
+restricted relative (from the private data tier, where it is loaded) keeps its place and its
+measures, but not its name or id.
 """),
     ("code", """
 from api.views.specs import relatives_spec
