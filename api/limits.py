@@ -9,7 +9,9 @@ How the deadline is kept depends on the store:
   loop, which costs nothing extra; one still running after `inline_query_s` stops
   at its next checkpoint and starts again in a worker thread, so that a long query
   does not hold up the others. (A worker thread for every query cost more CPU than
-  most queries: the two threads take turns at the interpreter lock.)
+  most queries: the two threads take turns at the interpreter lock. Measured again
+  for issue 15, with `bench.http_ab`: 25-35% more server CPU per request, 13-31%
+  fewer requests per second; docs/benchmarks.md.)
 - Other stores (Neo4j) wait on the network, so their queries run in a worker thread
   while the event loop waits at most until the deadline. Python cannot stop a
   thread: the abandoned worker finishes in the background and its result is

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 from starlette.requests import HTTPConnection, cookie_parser
 
+from api import audit
 from api.clients import client_address
 from api.editors import Editor, EditorKeys
 from api.headers import frame_ancestors, policy_headers
@@ -65,9 +66,10 @@ class TrustMiddleware:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
         fixed = {**SECURITY_HEADERS, **policy_headers(scope["path"], self.embed_ancestors)}
-        audience = authenticate(presented_key(headers), self.editors)
+        key = presented_key(headers)
+        audience = authenticate(key, self.editors)
         if audience is None:
-            await self._refuse_key(scope, send, list(fixed.items()))
+            await self._refuse_key(scope, send, list(fixed.items()), key)
             return
         session, stale = None, []
         cookies = cookie_parser(headers.get("cookie", ""))
@@ -102,10 +104,11 @@ class TrustMiddleware:
             VIEWER.reset(viewer)
 
     async def _refuse_key(self, scope: Scope, send: Send,
-                          fixed: list[tuple[bytes, bytes]]) -> None:
+                          fixed: list[tuple[bytes, bytes]], key: str | None) -> None:
         """A wrong key: 401, or 429 once the client has spent its sign-in attempts (the
         same bucket as the sign-in form's), so that keys cannot be guessed at speed."""
         wait = self.key_attempts.take(client_address(HTTPConnection(scope)))
+        audit.refused_key(self.settings.audit_log_path, scope, key, 429 if wait > 0 else 401)
         common = [*fixed, (b"vary", VARY), (b"cache-control", b"no-store")]
         if wait > 0:
             await _reply(send, 429, {"detail": "too many wrong keys; retry in "

@@ -79,16 +79,18 @@ def free_port() -> int:
         return port
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    """uvicorn, one worker, serving the snapshot in `data_dir`; returns once it answers."""
-    env = {**os.environ, "REPGRAPH_BACKEND": "memory", "REPGRAPH_DATA_DIR": str(data_dir),
+def start_server(data_dir: Path, port: int, tree: Path = ROOT) -> subprocess.Popen[bytes]:
+    """uvicorn, one worker, running the code in `tree` (this one by default) over the
+    snapshot in `data_dir`; returns once it answers."""
+    env = {**os.environ, "PYTHONPATH": str(tree), "REPGRAPH_BACKEND": "memory",
+           "REPGRAPH_DATA_DIR": str(data_dir),
            "REPGRAPH_EDITOR_KEY_HASHES": f'["{key_hash(EDITOR_KEY)}"]',
            # this measures the service, not the per-client rate limiter (one client here)
            "REPGRAPH_RATE_LIMIT_BURST": "100000000", "REPGRAPH_RATE_LIMIT_PER_MINUTE": "100000000"}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host",
          "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
-         "--no-access-log"], cwd=ROOT, env=env)
+         "--no-access-log"], cwd=tree, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:

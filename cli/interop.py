@@ -9,15 +9,17 @@ from pathlib import Path
 from exporters.formats import FORMATS, export_to
 from graph.results import SensitivityChange
 from graph.store import GraphStore
-from loaders import csv_format, ftm, text_report
+from loaders.formats import FORMATS as IMPORTS
+from loaders.formats import ImportOptions
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     imp = sub.add_parser("import", help="import CSV tables, a FollowTheMoney stream or a report")
-    imp.add_argument("--format", required=True, choices=["csv", "ftm", "text"])
+    imp.add_argument("--format", required=True, choices=sorted(IMPORTS))
     imp.add_argument("paths", nargs="+", type=Path,
-                     help="csv: nodes.csv/edges.csv or their directory; ftm: JSON lines; "
-                          "text: a plain-text or Markdown report")
+                     help="csv: nodes.csv/edges.csv, their directory or a zip of them; ftm: "
+                          "JSON lines; text: a plain-text or Markdown report; native: as "
+                          "`repgraph load`")
     imp.add_argument("--source-id", help="ftm/text: id of the source node the records cite")
     imp.add_argument("--source-url", help="ftm: URL of the dataset")
     imp.add_argument("--source-name", help="ftm: title of the dataset")
@@ -46,19 +48,6 @@ def run(args: argparse.Namespace, store: GraphStore, public: GraphStore,
             what = "the public view (restricted persons pseudonymised; --all for every record)"
         return [str(f) for f in files], "\n".join(
             [f"exported {what}", *(f"wrote {f}" for f in files)]), []
-    if args.format == "csv":
-        report = csv_format.load_tables(args.paths, store)
-        return report, report.summary(), report.sensitivity_changes
-    if args.format == "ftm":
-        ftm_report = ftm.load_ftm(args.paths, store, source_id=args.source_id,
-                                  source_url=args.source_url, source_name=args.source_name)
-        return ({"imported": dict(ftm_report.imported), "matched": ftm_report.matched,
-                 "skipped": {s: dict(r) for s, r in ftm_report.skipped.items()},
-                 "ignored_topics": dict(ftm_report.ignored_topics)}, ftm_report.summary(),
-                ftm_report.sensitivity_changes)
-    readings = [text_report.import_report(p, store, source_id=args.source_id) for p in args.paths]
-    return ([{"source": r.source.id, "mentions": r.mentions,
-              "unplaced": [{"name": u.name, "paragraphs": list(u.paragraphs), "why": u.why}
-                           for u in r.unplaced]} for r in readings],
-            "\n\n".join(r.summary() for r in readings),
-            [c for r in readings if r.write is not None for c in r.write.sensitivity_changes])
+    done = IMPORTS[args.format].load(args.paths, store, ImportOptions(
+        source_id=args.source_id, source_url=args.source_url, source_name=args.source_name))
+    return done.as_json, done.summary, done.sensitivity_changes

@@ -29,6 +29,7 @@ from graph.results import SensitivityChange
 from graph.search import SearchIndex
 from graph.store import GraphStore
 from loaders import native
+from loaders.formats import FORMATS, ImportOptions
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -229,9 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     nodes, edges = native.read_dataset(paths, store)
                     print(f"valid: {len(nodes)} nodes, {len(edges)} edges")
                     return 0
-                report = native.load(paths, store, replace=args.replace)
-                _audit_sensitivity(settings, "load", "native", paths, report.sensitivity_changes)
-                _emit(report, args.json, report.summary())
+                done = FORMATS["native"].load(paths, store, ImportOptions(replace=args.replace))
+                _audit_sensitivity(settings, "load", "native", paths, done.sensitivity_changes)
+                _emit(done.as_json, args.json, done.summary)
             elif args.command == "stats":
                 stats = store.stats()
                 text = "\n".join([

@@ -25,39 +25,21 @@ from followthemoney.util import make_entity_id
 
 from exporters.records import checked, graph_records, in_memory
 from graph.store import GraphStore
+from schema.ftm import (
+    EDGE_SCHEMA,
+    GROUP_SCHEMA,
+    KIND_SCHEMA,
+    MEASURE_EVENTS,
+    ROLE_TOPICS,
+    EdgeSchema,
+    properties_of,
+)
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import RELATIONS, NodeKind
 
-KIND_SCHEMA = {NodeKind.PERSON: "Person", NodeKind.ORGANISATION: "Organization",
-               NodeKind.AGENCY: "PublicBody", NodeKind.CASE: "CourtCase",
-               NodeKind.EVENT: "Event", NodeKind.SOURCE: "Document"}
-ROLE_TOPICS = {"journalist": "role.journo", "blogger": "role.journo", "lawyer": "role.lawyer",
-               "activist": "role.act", "civil_activist": "role.act", "eco_activist": "role.act",
-               "human_rights_defender": "role.act", "politician": "role.pol",
-               "opposition_leader": "role.pol", "opposition_member": "role.pol",
-               "official": "role.civil"}
 #: the topic of a state measure against a party, as opposed to a finding about it
 MEASURE_TOPIC = "sanction.counter"
 MEASURE_SUMMARY = "A measure taken against the listed party, not a finding about it."
-#: edge type -> (schema, property of the edge's source, property of its target, role)
-EDGE_SCHEMA: dict[str, tuple[str, str, str, str | None]] = {
-    "MEMBER_OF": ("Membership", "member", "organization", None),
-    "LEADS": ("Directorship", "director", "organization", None),
-    "FAMILY_OF": ("Family", "relative", "person", None),
-    "ASSOCIATE_OF": ("Associate", "person", "associate", None),
-    "REPRESENTED": ("Representation", "agent", "client", None),
-    "DEFENDANT_IN": ("CourtCaseParty", "party", "case", "defendant"),
-    "SENTENCED_IN": ("CourtCaseParty", "party", "case", "sentenced"),
-    "COMPLAINANT_IN": ("CourtCaseParty", "party", "case", "complainant"),
-    "OPENED_BY": ("CourtCaseParty", "case", "party", "opened the case"),
-    "INVESTIGATED_BY": ("CourtCaseParty", "case", "party", "investigator"),
-    "PROSECUTED_BY": ("CourtCaseParty", "case", "party", "prosecutor"),
-    "TRIED_BY": ("CourtCaseParty", "case", "party", "court"),
-    "CASE_OUTCOME": ("CourtCaseParty", "party", "case", "decided the outcome"),
-    "MENTIONS": ("Documentation", "document", "entity", "mentioned"),
-}
-MEASURE_EVENTS = {"BLOCKED_ACCOUNTS": "blocking of accounts", "DETAINED": "detention",
-                  "TORTURED": "torture", "ACTED_AGAINST": "measures"}
 
 
 def _readable(rel_type: str) -> str:
@@ -97,41 +79,22 @@ class FtmExport:
         if schema is None:
             return  # laws and lists are folded into cases and sanctions
         if node.group:
-            schema = "LegalEntity" if node.kind is NodeKind.PERSON else schema
+            schema = GROUP_SCHEMA if node.kind is NodeKind.PERSON else schema
         proxy = model.make_entity(schema)
         proxy.id = node.id
         proxy.add("name", node.name)
         proxy.add("alias", node.aliases)
         proxy.add("description", node.description)
         proxy.add("topics", [ROLE_TOPICS[r] for r in node.roles if r in ROLE_TOPICS])
-        props = node.properties
-        if schema == "Person":
-            proxy.add("nationality", props.get("nationality"), fuzzy=True)
-            proxy.add("profession", props.get("occupation"))
-            proxy.add("deathDate", props.get("died"))
-            proxy.add("status", node.status)
-        elif node.kind in (NodeKind.ORGANISATION, NodeKind.AGENCY):
-            proxy.add("country", props.get("country"), fuzzy=True)
-            proxy.add("website", props.get("website"))
-            proxy.add("incorporationDate", props.get("founded"))
-            proxy.add("legalForm", props.get("org_type") or props.get("agency_type"))
-        elif node.kind is NodeKind.CASE:
-            proxy.add("caseNumber", props.get("case_number"))
-            proxy.add("type", props.get("case_type"))
-            proxy.add("country", props.get("country"), fuzzy=True)
-            proxy.add("fileDate", props.get("opened"))
-            proxy.add("status", props.get("outcome"))
-        elif node.kind is NodeKind.EVENT:
-            proxy.add("location", props.get("place"))
-            proxy.add("summary", props.get("event_type"))
-        elif node.kind is NodeKind.SOURCE:
-            path = props.get("path")
+        if node.kind is NodeKind.SOURCE:
+            path = node.properties.get("path")
             proxy.add("fileName", PurePath(path).name if path else node.id)
-            proxy.add("title", props.get("title") or node.name)
-            proxy.add("publishedAt", props.get("date"))
-            proxy.add("author", props.get("submitters"))
-            proxy.add("publisher", props.get("publisher"))
-            proxy.add("sourceUrl", props.get("url"))
+            proxy.add("title", node.properties.get("title") or node.name)
+        if schema == KIND_SCHEMA[node.kind]:  # a group of persons has none of a person's
+            for row in properties_of(node.kind, "export"):
+                proxy.add(row.ftm, node.properties.get(row.prop), fuzzy=row.value == "country")
+        if schema == "Person":
+            proxy.add("status", node.status)
         self.entities[node.id] = proxy
 
     # -- relationships -------------------------------------------------------
@@ -153,10 +116,10 @@ class FtmExport:
         target = model[schema].properties[prop].range
         return entity is not None and target is not None and entity.schema.is_a(target)
 
-    def _link(self, edge: Edge, schema: str, src_prop: str, tgt_prop: str,
-              role: str | None) -> EntityProxy | None:
+    def _link(self, edge: Edge, row: EdgeSchema) -> EntityProxy | None:
         """An edge entity, or an UnknownLink when FtM's ranges do not admit the endpoints."""
-        ends = {src_prop: edge.source, tgt_prop: edge.target}
+        schema, role = row.schema, row.role
+        ends = {row.source: edge.source, row.target: edge.target}
         if not all(self._fits(schema, p, i) for p, i in ends.items()):
             if not (edge.source in self.entities and edge.target in self.entities):
                 return None
@@ -167,9 +130,10 @@ class FtmExport:
             proxy.add(prop, entity_id)
         props = edge.properties
         proxy.add("role", props.get("role") or role, quiet=True)
-        if schema == "Family":
-            proxy.add("relationship", props.get("relation"))
-        else:
+        if schema == row.schema:
+            for prop, ftm_prop in row.properties:
+                proxy.add(ftm_prop, props.get(prop))
+        if schema != "Family":
             keys = ("relation", "sentence", "term", "outcome", "decision", "support")
             proxy.add("status", [props[k] for k in keys if k in props], quiet=True)
         proxy.add("description", [props[k] for k in ("finding", "statement", "note", "purpose")
@@ -237,11 +201,12 @@ class FtmExport:
         elif edge.type in MEASURE_EVENTS:
             self._measure_event(edge)
         elif edge.type == "SUSPECTED_OF" and self.nodes[edge.target].kind is NodeKind.CASE:
-            self._link(edge, "CourtCaseParty", "party", "case", "suspect")
+            self._link(edge, EdgeSchema(edge.type, "CourtCaseParty", "party", "case", "suspect"))
         elif edge.type in EDGE_SCHEMA:
-            self._link(edge, *EDGE_SCHEMA[edge.type])
+            self._link(edge, EDGE_SCHEMA[edge.type])
         else:
-            self._link(edge, "UnknownLink", "subject", "object", _readable(edge.type))
+            self._link(edge, EdgeSchema(edge.type, "UnknownLink", "subject", "object",
+                                        _readable(edge.type)))
 
     def build(self) -> list[EntityProxy]:
         sources = [n for n in self.nodes.values() if n.kind is NodeKind.SOURCE]

@@ -31,9 +31,9 @@ from graph.pathsearch import Allowed, bidirectional_bfs
 from graph.pathsearch import all_shortest as all_shortest_paths
 from graph.privatefiles import FILE_MODE, private_dir, write_private
 from graph.results import Stats, WriteReport
-from graph.store import GraphStore, RawPath, plan_write
+from graph.store import GraphStore, RawPath, plan_write, report_replace
 from graph.versions import Stamp, Versions
-from schema.models import Edge, Node
+from schema.models import STORED, Edge, Node
 from schema.vocabulary import NodeKind
 
 SNAPSHOT = "graph.json"
@@ -139,7 +139,7 @@ class MemoryStore(GraphStore):
                 self._publish(EMPTY, None)
                 return self._content
             try:
-                snapshot = Snapshot.model_validate_json(path.read_bytes())
+                snapshot = Snapshot.model_validate_json(path.read_bytes(), context=STORED)
             except (OSError, ValueError) as exc:
                 raise StoreUnavailable(f"cannot read snapshot {path}: {exc}") from exc
             self._publish(Content.of({n.id: n for n in snapshot.nodes},
@@ -186,16 +186,10 @@ class MemoryStore(GraphStore):
         with self._write_lock():
             current = self._sync()
             old_nodes, old_edges = ({}, {}) if replace else (current.nodes, current.edges)
-            known = {n.id for n in nodes}
             new_nodes, new_edges, report = plan_write(nodes, edges, old_nodes, old_edges,
                                                       stored_nodes=current.nodes)
             if replace:
-                report.nodes_changed = [i for i in report.nodes_added if i in current.nodes]
-                report.nodes_added = [i for i in report.nodes_added if i not in current.nodes]
-                report.edges_changed = [i for i in report.edges_added if i in current.edges]
-                report.edges_added = [i for i in report.edges_added if i not in current.edges]
-                report.nodes_removed = sorted(current.nodes.keys() - known)
-                report.edges_removed = sorted(current.edges.keys() - {e.id for e in edges})
+                report_replace(report, nodes, edges, current.nodes.keys(), current.edges.keys())
             elif not report.changed_anything:
                 return report
             all_nodes = {**old_nodes, **{n.id: n for n in new_nodes}}

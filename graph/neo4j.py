@@ -40,7 +40,7 @@ from graph import cypher
 from graph.errors import QueryTimeout, StoreUnavailable
 from graph.neo4j_records import edge_from, edge_props, edge_rows, node_from, node_props
 from graph.results import Stats, WriteReport
-from graph.store import GraphStore, RawPath, plan_write
+from graph.store import GraphStore, RawPath, plan_write, report_replace
 from schema.models import Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity
 
@@ -241,12 +241,8 @@ class Neo4jStore(GraphStore):
                          elements={r["id"]: r["element"] for r in stored})
         if replace:
             edge_ids = {r["id"] for r in tx.run(cypher.ALL_EDGE_IDS)}
-            report.nodes_changed = [i for i in report.nodes_added if i in kinds]
-            report.nodes_added = [i for i in report.nodes_added if i not in kinds]
-            report.edges_changed = [i for i in report.edges_added if i in edge_ids]
-            report.edges_added = [i for i in report.edges_added if i not in edge_ids]
-            report.nodes_removed = plan.drop_nodes = sorted(kinds.keys() - {n.id for n in nodes})
-            report.edges_removed = plan.drop_edges = sorted(edge_ids - {e.id for e in edges})
+            report_replace(report, nodes, edges, kinds.keys(), edge_ids)
+            plan.drop_nodes, plan.drop_edges = report.nodes_removed, report.edges_removed
         plan.relabel = [(n.id, kinds[n.id], n.kind) for n in new_nodes
                         if n.id in kinds and kinds[n.id] is not n.kind]
         return plan

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from schema.models import Edge, Node
+from schema.models import STORED, Edge, Node
 
 NODE_SCALARS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
                 "pseudonym", "group", "count", "count_qualifier")
@@ -49,14 +49,14 @@ def _fields(props: Mapping[str, Any], scalars: tuple[str, ...]) -> dict[str, Any
 
 
 def node_from(props: Mapping[str, Any]) -> Node:
-    return Node.model_validate(_fields(props, NODE_SCALARS))
+    return Node.model_validate(_fields(props, NODE_SCALARS), context=STORED)
 
 
 def edge_from(record: Mapping[str, Any]) -> Edge:
     """An edge from a row with `edge` (its properties), `type`, `source` and `target`."""
     data = _fields(record["edge"], EDGE_SCALARS)
     return Edge.model_validate({**data, "type": record["type"], "source": record["source"],
-                                "target": record["target"]})
+                                "target": record["target"]}, context=STORED)
 
 
 def edge_rows(ids: Iterable[str]) -> list[dict[str, str]]:

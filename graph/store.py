@@ -8,7 +8,7 @@ is written once in `graph.queries` on top of these primitives.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.errors import InvalidData, NodeNotFound, Problem
@@ -145,6 +145,20 @@ def plan_write(
         SensitivityChange(id=i, before=stored[i].sensitivity, after=n.sensitivity)
         for i, n in planned.items() if i in stored and stored[i].sensitivity is not n.sensitivity]
     return out_nodes, out_edges, report
+
+
+def report_replace(report: WriteReport, nodes: Sequence[Node], edges: Sequence[Edge],
+                   stored_nodes: Collection[str], stored_edges: Collection[str]) -> WriteReport:
+    """The report of a write with `replace`, from its plan against nothing (where every
+    record came out added) and the ids stored before: a record already stored is changed,
+    and every stored one the write leaves out is removed. The same for every backend."""
+    report.nodes_changed = [i for i in report.nodes_added if i in stored_nodes]
+    report.nodes_added = [i for i in report.nodes_added if i not in stored_nodes]
+    report.edges_changed = [i for i in report.edges_added if i in stored_edges]
+    report.edges_added = [i for i in report.edges_added if i not in stored_edges]
+    report.nodes_removed = sorted(set(stored_nodes) - {n.id for n in nodes})
+    report.edges_removed = sorted(set(stored_edges) - {e.id for e in edges})
+    return report
 
 
 class GraphStore(ABC):

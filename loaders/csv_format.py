@@ -1,4 +1,5 @@
-"""Spreadsheet interchange: a `nodes.csv` and an `edges.csv` with documented columns.
+"""Spreadsheet interchange: a `nodes.csv` and an `edges.csv` with documented columns, as
+files, in a directory, or at the top of a zip (what the CSV export and the import API use).
 
 The columns are listed in `docs/formats.md`. Lists (aliases, roles, status) are
 `;`-separated cells, properties and citations are JSON, so a spreadsheet stays
@@ -13,6 +14,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -111,14 +114,8 @@ def _citations(raw: list[Any], name: str, line: int, problems: list[Problem]) ->
     return out
 
 
-def _rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, row) pairs, where line is the first physical line of the row."""
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(name, None, "", f"cannot read: {exc}"))
-        return
+def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) pairs after the header, where line is the first physical line of the row."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -135,31 +132,30 @@ def _rows(path: Path, problems: list[Problem]) -> Iterator[tuple[int, dict[str, 
         problems.append(Problem(name, reader.line_num, "", f"CSV syntax: {exc}"))
 
 
-def _table_kind(path: Path, problems: list[Problem]) -> str | None:
+def _table_kind(name: str, text: str, problems: list[Problem]) -> str | None:
     """'nodes' or 'edges', told apart by the header, with unknown or missing columns reported."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header = [h.strip() for h in next(csv.reader(fh), [])]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem(str(path), None, "", f"cannot read: {exc}"))
+        header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
+    except csv.Error as exc:
+        problems.append(Problem(name, 1, "", f"CSV syntax: {exc}"))
         return None
     kind, columns, required = (("nodes", NODE_COLUMNS, NODE_REQUIRED) if "kind" in header
                                else ("edges", EDGE_COLUMNS, EDGE_REQUIRED))
-    bad = [Problem(str(path), 1, col, f"unknown column; expected {', '.join(columns)}")
+    bad = [Problem(name, 1, col, f"unknown column; expected {', '.join(columns)}")
            for col in header if col not in columns]
-    bad += [Problem(str(path), 1, col, "required column is missing")
+    bad += [Problem(name, 1, col, "required column is missing")
             for col in required if col not in header]
     problems.extend(bad)
     return None if bad else kind
 
 
-def parse_table(path: Path, batch: Batch) -> None:
-    """Validate every row of one CSV file into `batch`, collecting every problem."""
-    kind = _table_kind(path, batch.problems)
+def parse_table(name: str, text: str, batch: Batch) -> None:
+    """Validate every row of one CSV table into `batch`, collecting every problem."""
+    kind = _table_kind(name, text, batch.problems)
     if kind is None:
         return
-    name, model = str(path), (Node if kind == "nodes" else Edge)
-    for line, row in _rows(path, batch.problems):
+    model = Node if kind == "nodes" else Edge
+    for line, row in _rows(name, text, batch.problems):
         data: dict[str, Any] = {}
         before = len(batch.problems)
         for column, cell in row.items():
@@ -184,23 +180,37 @@ def parse_table(path: Path, batch: Batch) -> None:
 
 
 def table_files(paths: Iterable[Path]) -> list[Path]:
-    """The CSV files to read: the paths themselves, or the `.csv` files in directories."""
+    """The files to read: the paths themselves, or the `.csv` files in directories."""
     out: list[Path] = []
     for path in paths:
         out.extend(sorted(path.glob("*.csv")) if path.is_dir() else [path])
     return out
 
 
-def read_tables(paths: Iterable[Path], store: GraphStore) -> tuple[list[Node], list[Edge]]:
-    """Parse and cross-check CSV files; raise `InvalidData` with every problem, or return records."""
+def _tables(files: list[Path], problems: list[Problem],
+            max_unpacked_bytes: int | None) -> Iterator[tuple[str, str]]:
+    """(name, text) of every table: each CSV file, and the CSV files at the top of each zip."""
+    for path in files:
+        if not path.exists():
+            problems.append(Problem(str(path), None, "", "no such file or directory"))
+        elif path.suffix.lower() == ".zip":
+            yield from zip_tables(path, problems, max_unpacked_bytes)
+        else:
+            try:
+                yield str(path), path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Problem(str(path), None, "", f"cannot read: {exc}"))
+
+
+def read_tables(paths: Iterable[Path], store: GraphStore, *,
+                max_unpacked_bytes: int | None = None) -> tuple[list[Node], list[Edge]]:
+    """Parse and cross-check CSV files (or zips of them); raise `InvalidData` with every
+    problem, or return the records."""
     paths = list(paths)
     files = table_files(paths)
     batch = Batch()
-    for path in files:
-        if path.exists():
-            parse_table(path, batch)
-        else:
-            batch.problems.append(Problem(str(path), None, "", "no such file or directory"))
+    for name, text in _tables(files, batch.problems, max_unpacked_bytes):
+        parse_table(name, text, batch)
     problems = [Problem(p.file, p.line, _NATIVE_FIELD.get(p.field, p.field), p.message)
                 for p in check_batch(batch, store)]
     if not files:
@@ -212,9 +222,42 @@ def read_tables(paths: Iterable[Path], store: GraphStore) -> tuple[list[Node], l
             [e.record for e in batch.edges if isinstance(e.record, Edge)])
 
 
-def load_tables(paths: Iterable[Path], store: GraphStore, *, replace: bool = False) -> WriteReport:
+def load_tables(paths: Iterable[Path], store: GraphStore, *, replace: bool = False,
+                max_unpacked_bytes: int | None = None) -> WriteReport:
     """Validate every row of every file, then write them in one atomic store write."""
     from graph.memory import MemoryStore
 
-    nodes, edges = read_tables(paths, MemoryStore() if replace else store)
+    nodes, edges = read_tables(paths, MemoryStore() if replace else store,
+                               max_unpacked_bytes=max_unpacked_bytes)
     return store.write(nodes, edges, replace=replace)
+
+
+def zip_tables(path: Path, problems: list[Problem],
+               max_unpacked_bytes: int | None) -> list[tuple[str, str]]:
+    """The CSV files at the top of a zip, as ("<zip>/nodes.csv", text). An archive that
+    cannot be read (corrupt, truncated, encrypted, an unknown compression, larger unpacked
+    than `max_unpacked_bytes`) is a problem of the data like any other."""
+    def invalid(message: str) -> list[tuple[str, str]]:
+        problems.append(Problem(str(path), None, "", message))
+        return []
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist()
+                       if i.filename.endswith(".csv") and "/" not in i.filename]
+            if not members:
+                return invalid("no .csv files at the top of the zip")
+            unpacked = sum(i.file_size for i in members)
+            if max_unpacked_bytes is not None and unpacked > max_unpacked_bytes:
+                return invalid(f"the CSV files unpack to more than {max_unpacked_bytes} bytes")
+            found = [(f"{path}/{i.filename}", archive.read(i)) for i in members]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError, zlib.error) as exc:
+        return invalid(f"not a readable zip of nodes.csv and edges.csv: {exc}")
+    out: list[tuple[str, str]] = []
+    for name, data in found:
+        try:
+            out.append((name, data.decode("utf-8-sig")))
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, None, "", f"cannot read: {exc}"))
+    return out

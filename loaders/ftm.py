@@ -24,9 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-from followthemoney import model
-from followthemoney.exc import FollowTheMoneyException
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 from pydantic import ValidationError
@@ -35,22 +32,10 @@ from graph.errors import InvalidData, Problem
 from graph.results import SensitivityChange, WriteReport
 from graph.search import fold
 from graph.store import GraphStore, merge_edge, merge_node
+from loaders.ftm_stream import Entity, read_entities
+from schema.ftm import PARTY_ROLES, SCHEMA_EDGE, SCHEMA_KIND, PropertyMap, properties_of
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import RELATIONS, NodeKind, is_valid_id
-
-SCHEMA_KIND = {"Person": NodeKind.PERSON, "Organization": NodeKind.ORGANISATION,
-               "Company": NodeKind.ORGANISATION, "PublicBody": NodeKind.AGENCY,
-               "CourtCase": NodeKind.CASE, "Event": NodeKind.EVENT}
-#: relationship schema -> (repgraph type, property giving the edge's source, its target)
-SCHEMA_EDGE = {"Family": ("FAMILY_OF", "relative", "person"),
-               "Associate": ("ASSOCIATE_OF", "person", "associate"),
-               "Membership": ("MEMBER_OF", "member", "organization"),
-               "Directorship": ("LEADS", "director", "organization"),
-               "Representation": ("REPRESENTED", "agent", "client")}
-PARTY_ROLES = (("defend", "DEFENDANT_IN"), ("accused", "DEFENDANT_IN"), ("suspect", "DEFENDANT_IN"),
-               ("respondent", "DEFENDANT_IN"), ("plaintiff", "COMPLAINANT_IN"),
-               ("complain", "COMPLAINANT_IN"), ("claimant", "COMPLAINANT_IN"))
-FREE_TEXT = ("notes", "description", "summary", "reason", "biography")
 
 
 @dataclass(frozen=True)
@@ -121,11 +106,13 @@ def _country(proxy: EntityProxy, *props: str) -> str | None:
     return None
 
 
-@dataclass
-class _Entity:
-    proxy: EntityProxy
-    data: dict[str, Any]
-    line: int
+def _value(proxy: EntityProxy, row: PropertyMap) -> str | None:
+    """The value a property row reads from an entity: its first FtM property that has one."""
+    if row.value == "country":
+        return _country(proxy, row.ftm, *row.read_also)
+    value = next((v for p in (row.ftm, *row.read_also) if (v := proxy.first(p, quiet=True))),
+                 None)
+    return _date(value) if row.value == "date" else value
 
 
 class FtmImport:
@@ -170,7 +157,7 @@ class FtmImport:
     def _add_node(self, node: Node) -> None:
         self.nodes[node.id] = merge_node(self.nodes.get(node.id), node)
 
-    def add_entity(self, ent: _Entity, file: str) -> None:
+    def add_entity(self, ent: Entity, file: str) -> None:
         proxy, kind = ent.proxy, SCHEMA_KIND[ent.proxy.schema.name]
         names = proxy.names
         if not names:
@@ -179,21 +166,7 @@ class FtmImport:
         node_id = self._node_id(proxy, kind)
         self.ids[proxy.id or ""] = node_id
         name = proxy.caption if proxy.caption in names else names[0]
-        props: dict[str, Any] = {}
-        if kind is NodeKind.PERSON:
-            props = {"nationality": _country(proxy, "nationality", "citizenship", "country"),
-                     "occupation": proxy.first("profession", quiet=True),
-                     "died": _date(proxy.first("deathDate", quiet=True))}
-        elif kind in (NodeKind.ORGANISATION, NodeKind.AGENCY):
-            props = {"country": _country(proxy, "country", "jurisdiction", "mainCountry")}
-            if kind is NodeKind.ORGANISATION:
-                props |= {"website": proxy.first("website", quiet=True),
-                          "founded": _date(proxy.first("incorporationDate", quiet=True))}
-        elif kind is NodeKind.CASE:
-            props = {"case_number": proxy.first("caseNumber"), "country": _country(proxy, "country"),
-                     "opened": _date(proxy.first("fileDate")), "case_type": proxy.first("type")}
-        elif kind is NodeKind.EVENT:
-            props = {"place": proxy.first("location")}
+        props = {row.prop: _value(proxy, row) for row in properties_of(kind, "import")}
         props = {k: v for k, v in props.items() if v}
         try:
             old = self.existing.get(node_id)
@@ -218,7 +191,7 @@ class FtmImport:
         node = self.nodes.get(node_id) or self.existing.get(node_id)
         return node.kind if node is not None else None
 
-    def add_edge(self, ent: _Entity, file: str, type_: str, src: str | None,
+    def add_edge(self, ent: Entity, file: str, type_: str, src: str | None,
                  tgt: str | None, counted_as: str | None = None, **props: Any) -> None:
         """An edge between two resolved node ids (None: that end was not imported)."""
         schema = counted_as or ent.proxy.schema.name
@@ -249,7 +222,7 @@ class FtmImport:
         haystack = f" {' '.join(fold(t) for t in texts)} "
         return next((k for k in KNOWN_LISTS if any(f" {p} " in haystack for p in k.phrases)), None)
 
-    def list_node(self, ent: _Entity) -> str | None:
+    def list_node(self, ent: Entity) -> str | None:
         """The list a Sanction puts its entity on: a known list, or one named by the program."""
         proxy = ent.proxy
         texts = [*proxy.get("authority"), *proxy.get("program"), *proxy.get("programId"),
@@ -270,18 +243,18 @@ class FtmImport:
                                 citations=[self._cite(proxy)]))
         return list_id
 
-    def add_relationship(self, ent: _Entity, file: str) -> None:
+    def add_relationship(self, ent: Entity, file: str) -> None:
         proxy, schema = ent.proxy, ent.proxy.schema.name
         ends = {p: self.ids.get(proxy.first(p, quiet=True) or "")
                 for p in ("entity", "party", "case")}
         if schema in SCHEMA_EDGE:
-            type_, src, tgt = SCHEMA_EDGE[schema]
-            extra: dict[str, Any] = {"relation": proxy.first("relationship", quiet=True) or
-                                     "relative"} if type_ == "FAMILY_OF" else {}
-            if type_ in ("MEMBER_OF", "LEADS"):
-                extra["role"] = proxy.first("role", quiet=True)
-            self.add_edge(ent, file, type_, self.ids.get(proxy.first(src) or ""),
-                          self.ids.get(proxy.first(tgt) or ""), **extra)
+            row = SCHEMA_EDGE[schema]
+            extra: dict[str, Any] = {prop: proxy.first(ftm_prop, quiet=True)
+                                     for prop, ftm_prop in row.properties}
+            if row.type == "FAMILY_OF":  # a relation it must have
+                extra["relation"] = extra["relation"] or "relative"
+            self.add_edge(ent, file, row.type, self.ids.get(proxy.first(row.source) or ""),
+                          self.ids.get(proxy.first(row.target) or ""), **extra)
         elif schema == "Sanction":
             list_id = self.list_node(ent) if ends["entity"] else None
             if ends["entity"] is None:
@@ -301,7 +274,7 @@ class FtmImport:
         else:
             self.report.skip(schema, "no counterpart in the repgraph vocabulary")
 
-    def listings_from_topics(self, ent: _Entity, file: str, sanctioned: set[str]) -> None:
+    def listings_from_topics(self, ent: Entity, file: str, sanctioned: set[str]) -> None:
         """A person tagged `sanction` by a dataset of a known list, with no Sanction entity."""
         proxy = ent.proxy
         if "sanction" not in proxy.get("topics") or proxy.id in sanctioned:
@@ -316,44 +289,19 @@ class FtmImport:
                           counted_as="listing from the sanction topic")
 
 
-def _entities(path: Path, problems: list[Problem]) -> list[_Entity]:
-    """The stream's entities, cleaned by the followthemoney library, with their line numbers."""
-    out: list[_Entity] = []
-    try:
-        lines = path.read_bytes().splitlines()
-    except OSError as exc:
-        problems.append(Problem(str(path), None, "", f"cannot read: {exc.strerror or exc}"))
-        return out
-    for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            data = orjson.loads(raw)
-            if not isinstance(data, dict) or not data.get("id"):
-                raise ValueError("an entity is a JSON object with an id")
-            if not isinstance(data.get("schema"), str) or not isinstance(
-                    data.get("properties", {}), dict):
-                raise ValueError("an entity has a schema name and a properties object")
-            proxy = model.get_proxy(data, cleaned=False)
-        except orjson.JSONDecodeError as exc:
-            problems.append(Problem(str(path), number, "", f"not valid JSON: {exc}"))
-            continue
-        # the library's own checks stop at ValueError; odd shapes inside it raise the others
-        except (ValueError, TypeError, AttributeError, FollowTheMoneyException) as exc:
-            problems.append(Problem(str(path), number, "schema", str(exc)))
-            continue
-        out.append(_Entity(proxy, data, number))
-    return out
-
-
 def stream_source(path: Path, source_id: str | None = None, url: str | None = None,
                   name: str | None = None) -> Node:
     """The `source` node every record of the stream cites."""
     # a file name may have nothing to slug (":") or too much (ids are at most 120 long)
     stem = _slug(path.stem)[:100].strip("-") or "stream"
-    return Node(id=source_id or "ftm-" + stem, kind=NodeKind.SOURCE,
-                name=name or f"FollowTheMoney entities from {path.name}",
-                properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
+    try:
+        return Node(id=source_id or "ftm-" + stem, kind=NodeKind.SOURCE,
+                    name=name or f"FollowTheMoney entities from {path.name}",
+                    properties={k: v for k, v in {"path": str(path), "url": url}.items() if v})
+    except ValidationError as exc:
+        raise InvalidData([Problem(str(path), None, "source." + ".".join(map(str, e["loc"])),
+                                   e["msg"].removeprefix("Value error, "))
+                           for e in exc.errors()]) from exc
 
 
 def read_ftm(path: Path, store: GraphStore, source: Node | None = None,
@@ -361,7 +309,7 @@ def read_ftm(path: Path, store: GraphStore, source: Node | None = None,
     """Map one entity stream to records; raise `InvalidData` with every problem found."""
     source = store.find_nodes([source.id]).get(source.id, source) if source else stream_source(path)
     importer = FtmImport(store, source)
-    entities = _entities(path, importer.problems)
+    entities = read_entities(path, importer.problems)
     report = importer.report
     for ent in entities:
         report.read[ent.proxy.schema.name] += 1

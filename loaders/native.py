@@ -8,7 +8,6 @@ if every check passes is anything written. See `data/README.md` for the format.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 from graph.errors import InvalidData, Problem
 from graph.results import WriteReport
 from graph.store import GraphStore
+from loaders.jsonsource import read_json
 from loaders.yamlsource import Lines, YamlSyntaxError, line_of, read_yaml
 from schema.models import Citation, Edge, Node, merge_citations
 from schema.vocabulary import RELATIONS, NodeKind
@@ -31,6 +31,8 @@ DATE_KEYS = {"date", "end", "founded", "opened", "died"}
 _CITE = re.compile(r"^(?P<para>front|[0-9]+(?:\.[0-9]+)*)?\s*(?:fn\s*(?P<fn>[0-9]+))?$")
 #: pydantic field names back to the keys a person writes in the file
 _FIELD_TO_KEY = {"citations": "cite", "source": "from", "target": "to"}
+#: short keys a citation may be written with, by the field they fill
+_CITE_FIELD = {"para": "paragraph", "fn": "footnote"}
 SUFFIXES = {".yaml", ".yml", ".json"}
 
 
@@ -64,12 +66,7 @@ def dataset_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _read(path: Path) -> tuple[Any, Lines]:
-    if path.suffix == ".json":
-        try:
-            return json.loads(path.read_text(encoding="utf-8")), {}
-        except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, 5,000-digit ints, nesting
-            raise YamlSyntaxError(getattr(exc, "lineno", None), f"JSON syntax: {exc}") from exc
-    return read_yaml(path)
+    return read_json(path) if path.suffix == ".json" else read_yaml(path)
 
 
 def _field_name(base: str, loc: tuple[str | int, ...]) -> tuple[str, tuple[str | int, ...]]:
@@ -95,12 +92,25 @@ def _citation(raw: Any, default_source: str | None) -> Citation:
         return Citation(source=default_source, paragraph=m["para"],
                         footnote=int(m["fn"]) if m["fn"] else None)
     if isinstance(raw, dict):
-        data = {"source": default_source, **{
-            {"para": "paragraph", "fn": "footnote"}.get(k, k): v for k, v in raw.items()}}
+        data = {"source": default_source, **{_CITE_FIELD.get(k, k): v for k, v in raw.items()}}
         if isinstance(data.get("paragraph"), int | float):
             data["paragraph"] = str(data["paragraph"])
         return Citation.model_validate(data)
     raise ValueError(f"a citation is text like '2.7 fn9' or a mapping, not {raw!r}")
+
+
+def _citation_problems(exc: ValueError, raw: Any, name: str, lines: Lines,
+                       loc: tuple[str | int, ...], base: str) -> Iterator[Problem]:
+    """A citation's problems, each at the key it is about (`para`, `note`) when it has one."""
+    if not isinstance(exc, ValidationError):
+        yield Problem(name, line_of(lines, loc), base, str(exc))
+        return
+    written = {_CITE_FIELD.get(k, k): k for k in raw} if isinstance(raw, dict) else {}
+    for err in exc.errors():
+        key = written.get(str(err["loc"][0]), str(err["loc"][0])) if err["loc"] else None
+        where = (*loc, key) if key else loc
+        yield Problem(name, line_of(lines, where), f"{base}.{key}" if key else base,
+                      err["msg"].removeprefix("Value error, "))
 
 
 def _split(raw: dict[str, Any], fixed: set[str]) -> dict[str, Any]:
@@ -162,9 +172,8 @@ def parse_file(path: Path, batch: Batch) -> None:
                     cites.append((_citation(c, source), (*loc, "cite", j)))
                 except (ValueError, ValidationError) as exc:
                     bad = True
-                    msg = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-                    batch.problems.append(Problem(name, line_of(lines, (*loc, "cite", j)),
-                                                  f"{base}.cite[{j}]", msg))
+                    batch.problems.extend(_citation_problems(exc, c, name, lines, (*loc, "cite", j),
+                                                             f"{base}.cite[{j}]"))
             data = _split(raw, fixed)
             if section == "edges":
                 data["source"], data["target"] = data.pop("from", None), data.pop("to", None)

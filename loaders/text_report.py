@@ -21,12 +21,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from graph.errors import InvalidData, Problem
 from graph.results import WriteReport
 from graph.search import fold
 from graph.store import GraphStore
 from loaders.mentions import Match, NameMatcher, Word, words_of
 from schema.models import Citation, Edge, Node
+from schema.text import refused_character
 from schema.vocabulary import NodeKind, is_valid_id
 
 _PARA = re.compile(r"^\s*(?:#+\s*)?(\d+(?:\.\d+)+)\.?\s+(?=\S)")
@@ -136,8 +139,24 @@ def report_source(path: Path, paragraphs: list[Paragraph], footnotes: dict[str, 
     props: dict[str, object] = {"path": str(path)}
     if footnotes:
         props["footnotes"] = footnotes
-    return Node(id=node_id, kind=NodeKind.SOURCE, name=_title(paragraphs, path),
-                properties=props, citations=[Citation(source=node_id, paragraph="front")])
+    try:
+        return Node(id=node_id, kind=NodeKind.SOURCE, name=_title(paragraphs, path),
+                    properties=props, citations=[Citation(source=node_id, paragraph="front")])
+    except ValidationError as exc:
+        raise InvalidData([Problem(str(path), None, ".".join(map(str, e["loc"])),
+                                   e["msg"].removeprefix("Value error, "))
+                           for e in exc.errors()]) from exc
+
+
+def _refused_text(path: Path, text: str, paragraphs: list[Paragraph],
+                  footnotes: dict[str, str]) -> list[Problem]:
+    """What is wrong with the text the source node keeps: its title and footnote URLs. The
+    rest of a report is read, never stored, so a page break's form feed may stay in it."""
+    lines = text.split("\n")  # as an editor counts them (splitlines also splits at a form feed)
+    kept = [("title", _title(paragraphs, path)),
+            *((f"footnote {number}", url) for number, url in footnotes.items())]
+    return [Problem(str(path), next((n for n, line in enumerate(lines, 1) if value in line), None),
+                    field, why) for field, value in kept if (why := refused_character(value))]
 
 
 def _name_like(word: Word) -> bool:
@@ -180,6 +199,9 @@ def read_report(path: Path, store: GraphStore, source_id: str | None = None,
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidData([Problem(str(path), None, "", f"cannot read: {exc}")]) from exc
     paragraphs, footnotes = split_paragraphs(text)
+    refused = _refused_text(path, text, paragraphs, footnotes)
+    if refused:
+        raise InvalidData(refused)
     source = report_source(path, paragraphs, footnotes, source_id)
     source = store.find_nodes([source.id]).get(source.id, source)
     if source.kind is not NodeKind.SOURCE:

@@ -10,8 +10,17 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    model_validator,
+)
 
+from schema.text import refused_character, refused_in
 from schema.vocabulary import (
     KIND_PROPERTIES,
     MEASURES,
@@ -51,6 +60,32 @@ def _check_pseudonym(value: str) -> str:
     return value
 
 
+#: The validation context of records read back from a store. Their text was checked when
+#: they came in; a record stored before a rule existed must stay readable, not stop the store.
+STORED = {"stored": True}
+
+
+def _incoming(info: ValidationInfo) -> bool:
+    return not (isinstance(info.context, dict) and info.context.get("stored"))
+
+
+def _check_text(value: str, info: ValidationInfo) -> str:
+    problem = refused_character(value) if _incoming(info) else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _check_property_text(value: Any, info: ValidationInfo) -> Any:
+    problem = refused_in(value) if _incoming(info) else None
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: Free text: any characters XML 1.0 exports can carry (see `schema.text`).
+Text = Annotated[str, AfterValidator(_check_text)]
+PropertyValue = Annotated[Any, AfterValidator(_check_property_text)]
 #: A date known to the year, the month or the day: "2019", "2019-06", "2019-06-13".
 PartialDate = Annotated[str, AfterValidator(_check_date)]
 EntityId = Annotated[str, AfterValidator(_check_id)]
@@ -67,10 +102,10 @@ class Citation(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: EntityId
-    paragraph: str | None = None
+    paragraph: Text | None = None
     footnote: int | None = None
-    url: str | None = None
-    note: str | None = None
+    url: Text | None = None
+    note: Text | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -137,9 +172,9 @@ class Node(BaseModel):
 
     id: EntityId
     kind: NodeKind
-    name: str = Field(min_length=1, max_length=300)
-    aliases: list[str] = Field(default_factory=list)
-    description: str | None = None
+    name: Text = Field(min_length=1, max_length=300)
+    aliases: list[Text] = Field(default_factory=list)
+    description: Text | None = None
     roles: list[str] = Field(default_factory=list)
     status: list[str] = Field(default_factory=list)
     sensitivity: Sensitivity = Sensitivity.PUBLIC
@@ -148,8 +183,8 @@ class Node(BaseModel):
     pseudonym: Annotated[str, AfterValidator(_check_pseudonym)] | None = None
     group: bool = False
     count: int | None = Field(default=None, ge=0)
-    count_qualifier: str | None = None
-    properties: dict[str, Any] = Field(default_factory=dict)
+    count_qualifier: Text | None = None
+    properties: dict[str, PropertyValue] = Field(default_factory=dict)
     citations: list[Citation] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -197,12 +232,12 @@ class Edge(BaseModel):
     type: str
     source: EntityId
     target: EntityId
-    key: str | None = None
+    key: Text | None = None
     date: PartialDate | None = None
     end: PartialDate | None = None
     certainty: Certainty = Certainty.STATED
-    claimed_by: str | None = None
-    properties: dict[str, Any] = Field(default_factory=dict)
+    claimed_by: Text | None = None
+    properties: dict[str, PropertyValue] = Field(default_factory=dict)
     citations: list[Citation] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -62,8 +62,10 @@ class Writable:
     def __init__(self, tmp: Path, **overrides: object) -> None:
         self.store = MemoryStore(tmp / "store")
         native.load([DATASET], self.store)
+        # neither limit is under test here (a wrong key past the sign-in limit is a 429)
         self.settings: Settings = app_settings(tmp, rate_limit_burst=100_000,
-                                               max_import_bytes=200_000, **overrides)
+                                               signin_burst=100_000, max_import_bytes=200_000,
+                                               **overrides)
         self.app: FastAPI = create_app(self.settings, store=self.store)
         self.app.state.store = self.store  # schemathesis' ASGI transport skips the lifespan
         self.baseline = self.store.stats()
@@ -143,7 +145,9 @@ def test_no_write_is_accepted_without_a_valid_key(
         response = client.post("/api/import", params=params, content=body, headers=headers)
     assert response.status_code == 401, response.text
     assert app.snapshot() == before and app.store.stats() == app.baseline
-    assert audit.read(app.settings.audit_log_path) == []
+    last = audit.read(app.settings.audit_log_path)[-1]  # every attempt is audited, refused
+    assert (last["action"], last["status"], last["result"]) == ("import", 401, "refused")
+    assert EDITOR_KEY not in app.settings.audit_log_path.read_text()
 
 
 def _mutations(valid: bytes) -> st.SearchStrategy[bytes]:

@@ -29,6 +29,7 @@ from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
 from schema.models import Citation, Edge, Node
+from schema.text import refused_character
 from schema.vocabulary import NodeKind
 from tests.conftest import DATASET, EDITOR_KEY, app_settings
 
@@ -59,6 +60,9 @@ HOSTILE = {
     "long-cypher": "}) DETACH DELETE n //" * 5_000,
 }
 IDS = list(HOSTILE)
+#: those a record may hold as text: NUL and other control characters are refused
+#: (`schema.text`; tests/test_refused_characters.py)
+TEXT = {name: value for name, value in HOSTILE.items() if refused_character(value) is None}
 #: all but the one shaped like a pseudonym, which is a well-formed id
 BAD_IDS = [name for name in IDS if name != "pseudonym-shape"]
 #: URLs are limited in length by clients and servers; 20,000 characters still pass
@@ -104,7 +108,7 @@ def test_a_hostile_id_is_an_unknown_entity_to_every_query(kz_store: GraphStore,
 def _hostile_records() -> tuple[list[Node], list[Edge]]:
     source = Node(id="src", kind=NodeKind.SOURCE, name="Source")
     nodes = [source]
-    for i, value in enumerate(HOSTILE.values()):
+    for i, value in enumerate(TEXT.values()):
         nodes.append(Node(id=f"hostile-{i}", kind=NodeKind.PERSON, name=value[:300],
                           aliases=[value], description=value, properties={"place": value},
                           citations=[Citation(source="src", paragraph="1.1", note=value)]))
@@ -128,6 +132,12 @@ def test_hostile_text_is_stored_and_read_back_exactly(blank_store: GraphStore) -
     assert found[0].nodes[2].name == nodes[3].name
 
 
+@pytest.mark.parametrize("name", sorted(HOSTILE.keys() - TEXT.keys()))
+def test_control_characters_are_refused_as_text(name: str) -> None:
+    with pytest.raises(ValidationError, match="U\\+00"):
+        Node(id="x", kind=NodeKind.PERSON, name="X", description=HOSTILE[name])
+
+
 @pytest.mark.parametrize("name", BAD_IDS)
 def test_a_hostile_id_is_refused_by_validation(name: str) -> None:
     with pytest.raises(ValidationError, match="not a valid id"):
@@ -140,8 +150,8 @@ def test_a_file_of_hostile_ids_is_invalid_data_and_changes_nothing(
     blank_store.write(nodes, edges)
     before = blank_store.stats()
     bad = [HOSTILE[name] for name in BAD_IDS]
-    doc = {"source": "src", "nodes": [{"id": value, "kind": "person", "name": value[:300]}
-                                      for value in bad],
+    doc = {"source": "src", "nodes": [{"id": value, "kind": "person", "name": f"Name {i}"}
+                                      for i, value in enumerate(bad)],
            "edges": [{"type": "DETAINED", "from": "hostile-0", "to": value, "cite": ["1.1"]}
                      for value in bad]}
     path = tmp_path / "hostile.json"

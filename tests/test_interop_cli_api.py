@@ -42,6 +42,20 @@ def test_export_csv_then_import_it_into_another_store(
     assert MemoryStore(data_env / "other").stats() == MemoryStore(data_env / "store").stats()
 
 
+def test_a_csv_zip_exported_imports_back_and_its_problems_name_archive_and_table(
+        data_env: Path, dataset_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["load", str(dataset_dir)]) == 0
+    archive = data_env / "export.zip"
+    assert main(["export", "--all", "--format", "csv", "--out", str(archive)]) == 0
+    capsys.readouterr()
+    assert main(["import", "--format", "csv", str(archive)]) == 0
+    assert "0 added, 0 changed" in capsys.readouterr().out
+    with zipfile.ZipFile(data_env / "bad.zip", "w") as bad:
+        bad.writestr("nodes.csv", "id,kind,name\nx,nope,X\n")
+    assert main(["import", "--format", "csv", str(data_env / "bad.zip")]) == 1
+    assert f"{data_env / 'bad.zip'}/nodes.csv:2: kind:" in capsys.readouterr().err
+
+
 def test_the_cli_exports_the_public_view_unless_told_to_write_everything(
         data_env: Path, dataset_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load", str(dataset_dir), str(PLANTED)]) == 0

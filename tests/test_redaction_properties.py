@@ -33,7 +33,7 @@ from exporters.formats import FORMATS
 from graph.memory import MemoryStore
 from graph.names import MIN_DISTINCTIVE, NameMatcher, key, stems
 from graph.public import PublicView
-from schema.models import Citation, Edge, Node
+from schema.models import STORED, Citation, Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity
 from tests.conftest import app_settings
 
@@ -330,9 +330,13 @@ def test_public_export_records_are_scrubbed_before_any_format_writes_them(fmt: s
     joined "Seen with\\x1fYerimbetov" into one word that a scrub of the written text missed."""
     store = MemoryStore()
     store.write([Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
-                 Node(id="org-a", kind=NodeKind.ORGANISATION, name="Some Movement",
-                      aliases=["Iskander Yerimbetov's group"], citations=CITE,
-                      description="Seen with\x1fYerimbetov", properties={"offices": ["Yerimbetov"]}),
+                 # stored before imports refused control characters (schema.text), so read
+                 # as stored records are
+                 Node.model_validate({"id": "org-a", "kind": "organisation",
+                                      "name": "Some Movement",
+                                      "aliases": ["Iskander Yerimbetov's group"],
+                                      "citations": CITE, "description": "Seen with\x1fYerimbetov",
+                                      "properties": {"offices": ["Yerimbetov"]}}, context=STORED),
                  Node(id="iskander-yerimbetov", kind=NodeKind.PERSON, name="Iskander Yerimbetov",
                       citations=CITE, sensitivity=Sensitivity.RESTRICTED)], [])
     written = FORMATS[fmt].render(PublicView(store, SECRET, store.version))

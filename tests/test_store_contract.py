@@ -56,14 +56,17 @@ def test_a_second_source_adds_to_what_the_first_said(blank_store: GraphStore) ->
 def test_replace_leaves_exactly_the_new_records(blank_store: GraphStore) -> None:
     blank_store.write([person("ann", "Ann"), person("bob", "Bob"), person("cat", "Cat")],
                       [family("ann", "bob"), family("bob", "cat")])
-    report = blank_store.write([person("ann", "Ann", roles=["lawyer"]), person("bob", "Bob")],
-                               [family("ann", "bob", "sister")], replace=True)
-    assert (report.nodes_added, report.nodes_changed) == ([], ["ann", "bob"])
+    report = blank_store.write([person("ann", "Ann", roles=["lawyer"]), person("bob", "Bob"),
+                                person("dan", "Dan")],
+                               [family("ann", "bob", "sister"), family("dan", "ann")],
+                               replace=True)
+    assert (report.nodes_added, report.nodes_changed) == (["dan"], ["ann", "bob"])
     assert (report.nodes_removed, report.edges_removed) == (["cat"], ["bob|FAMILY_OF|cat"])
-    assert report.edges_changed == ["ann|FAMILY_OF|bob"]
-    assert {n.id for n in blank_store.iter_nodes()} == {"ann", "bob"}
-    (edge,) = blank_store.iter_edges()
-    assert edge.properties == {"relation": "sister"}
+    assert (report.edges_added, report.edges_changed) == (["dan|FAMILY_OF|ann"],
+                                                          ["ann|FAMILY_OF|bob"])
+    assert {n.id for n in blank_store.iter_nodes()} == {"ann", "bob", "dan"}
+    edge = blank_store.find_edges(["ann|FAMILY_OF|bob"])["ann|FAMILY_OF|bob"]
+    assert edge.properties == {"relation": "sister"} and blank_store.stats().edges == 2
     assert blank_store.get_node("ann").roles == ["lawyer"]
 
 
