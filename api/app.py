@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api.editors import EditorKeys
-from api.errors import BAD_KEY, RATE_LIMITED, install_error_handlers
+from api.errors import BAD_KEY, RATE_LIMITED, TIMED_OUT, install_error_handlers
 from api.headers import frame_ancestors
 from api.middleware import TrustMiddleware
 from api.openapi import install_openapi
@@ -76,10 +76,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     install_error_handlers(app)
     install_openapi(app, settings)
     for cheap in (health, search, entities, timeline, relatives):
-        app.include_router(cheap.router, prefix="/api", responses=BAD_KEY)
+        app.include_router(cheap.router, prefix="/api",
+                           responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     for expensive in (neighbourhood, paths, cases, export, imports):
         app.include_router(expensive.router, prefix="/api", dependencies=[Depends(rate_limit)],
-                           responses={**BAD_KEY, **RATE_LIMITED})
+                           responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     check_vendor_files()
     app.include_router(pages.router)
     app.include_router(signin.router)

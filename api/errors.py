@@ -29,6 +29,7 @@ from graph.errors import (
     QueryTimeout,
     RepgraphError,
     StoreUnavailable,
+    WrongKind,
 )
 
 
@@ -42,14 +43,16 @@ class ErrorBody(BaseModel):
 #: Documented error answers, for routes' `responses=`.
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {
-    404: {"model": ErrorBody, "description": "No entity with this id; `parameter` says which "
-          "parameter named it. The answer is the same for every unknown id."}}
+    404: {"model": ErrorBody, "description": "No entity with this id (or, where the id must "
+          "be a case, no case); `parameter` says which parameter named it. The answer is the "
+          "same for every unknown id."}}
 BAD_KEY: Responses = {
     401: {"model": ErrorBody, "description": "An API key was presented and matches no editor "
           "key (requests without a key are public)."}}
 RATE_LIMITED: Responses = {
-    429: {"model": ErrorBody, "description": "Too many expensive requests from this client; "
-          "retry after the number of seconds in `Retry-After`."}}
+    429: {"model": ErrorBody, "description": "Too many requests from this client: expensive "
+          "requests past the rate limit, or wrong API keys past the sign-in limit; retry after "
+          "the number of seconds in `Retry-After`."}}
 TIMED_OUT: Responses = {
     503: {"model": ErrorBody, "description": "The query hit the time limit "
           "(`REPGRAPH_QUERY_TIMEOUT_S`) or the store is unavailable."}}
@@ -90,6 +93,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, NodeNotFound):
             return not_found(request, exc.node_id)
+        if isinstance(exc, WrongKind):  # a 404: there is no such case (nothing echoed)
+            return _body(404, f"no {exc.expected} with the id given as `{exc.parameter}` "
+                         f"(it names a {exc.kind})", parameter=exc.parameter)
         if isinstance(exc, NoPath):
             return _body(404, str(exc))
         if isinstance(exc, LimitExceeded):

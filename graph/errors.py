@@ -42,6 +42,14 @@ class NodeNotFound(RepgraphError):
         super().__init__(f"no entity with id {node_id!r}")
 
 
+class WrongKind(RepgraphError):
+    """An id names an entity, but not of the kind the query needs (a person for a case)."""
+
+    def __init__(self, parameter: str, node_id: str, kind: str, expected: str) -> None:
+        self.parameter, self.node_id, self.kind, self.expected = parameter, node_id, kind, expected
+        super().__init__(f"{node_id!r} is a {kind}, not a {expected}")
+
+
 class NoPath(RepgraphError):
     def __init__(self, source: str, target: str, max_hops: int) -> None:
         self.source, self.target, self.max_hops = source, target, max_hops

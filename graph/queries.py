@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from config import Settings, get_settings
-from graph.errors import InvalidParameter, LimitExceeded, NoPath
+from graph.errors import InvalidParameter, LimitExceeded, NoPath, WrongKind
 from graph.results import (
     CaseLink,
     EdgeRef,
@@ -186,7 +186,7 @@ def case_links(store: GraphStore, case_id: str) -> list[CaseLink]:
     """Other cases sharing defendants, laws, agencies or organisations with this one."""
     case = store.get_node(case_id)
     if case.kind is not NodeKind.CASE:
-        raise InvalidParameter("id", f"{case_id!r} is a {case.kind}, not a case")
+        raise WrongKind("id", case_id, case.kind, NodeKind.CASE)
     shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for edge in store.incident_edges(case_id, CASE_LINK_TYPES):
         via = edge.target if edge.source == case_id else edge.source

@@ -66,6 +66,8 @@ class ImportFormat:
     upload_name: str | None = None
     #: ... and ending in one of these (the first is appended otherwise; none: any name)
     upload_suffixes: tuple[str, ...] = ()
+    #: what an upload of it holds, for the API's documentation
+    upload_holds: str = ""
 
 
 def _written(write: WriteReport) -> Imported:
@@ -103,9 +105,12 @@ def _text(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> I
 
 FORMATS: dict[str, ImportFormat] = {f.name: f for f in (
     ImportFormat("native", _native, ("application/yaml", "application/json"), "upload.yaml",
-                 (".yaml", ".yml", ".json")),
-    ImportFormat("csv", _csv, ("application/zip",), "upload.zip", (".zip",)),
-    ImportFormat("ftm", _ftm, ("application/x-ndjson",), "upload.ftm.json"),
+                 (".yaml", ".yml", ".json"), "one dataset file in YAML or JSON, with `source`, "
+                 "`nodes` and `edges` (docs/formats.md)"),
+    ImportFormat("csv", _csv, ("application/zip",), "upload.zip", (".zip",),
+                 "a zip archive holding `nodes.csv` and `edges.csv` at its top level"),
+    ImportFormat("ftm", _ftm, ("application/x-ndjson",), "upload.ftm.json", (),
+                 "FollowTheMoney entities, one JSON object per line"),
     ImportFormat("text", _text),
 )}
 #: the formats `POST /api/import` takes

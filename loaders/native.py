@@ -136,12 +136,14 @@ def parse_file(path: Path, batch: Batch) -> None:
     except OSError as exc:
         batch.problems.append(Problem(name, None, "", f"cannot read: {exc.strerror or exc}"))
         return
-    if doc is None:
+    if not isinstance(doc, dict) or not ({"nodes", "edges"} & set(doc)):
+        # an empty file, or one holding something else, is a mistake (the wrong file sent)
+        batch.problems.append(Problem(name, line_of(lines, ()) if doc is not None else 1, "",
+                                      "expected a mapping with 'nodes' and/or 'edges'"))
         return
-    if not isinstance(doc, dict):
-        batch.problems.append(Problem(name, line_of(lines, ()), "", "expected a mapping with "
-                                      "'nodes' and/or 'edges'"))
-        return
+    if "source" in doc and not isinstance(doc["source"], str):
+        batch.problems.append(Problem(name, line_of(lines, ("source",)), "source",
+                                      "expected the id of a source, as text"))
     unknown = sorted(set(doc) - {"source", "nodes", "edges"})
     for key in unknown:
         batch.problems.append(Problem(name, line_of(lines, (key,)), key,
@@ -149,7 +151,9 @@ def parse_file(path: Path, batch: Batch) -> None:
     source = doc.get("source")
     for section, model, fixed, target in (("nodes", Node, NODE_FIELDS, batch.nodes),
                                           ("edges", Edge, EDGE_KEYS, batch.edges)):
-        items = doc.get(section) or []
+        items = doc.get(section)
+        if items is None:  # `nodes:` with nothing after it
+            items = []
         if not isinstance(items, list):
             batch.problems.append(Problem(name, line_of(lines, (section,)), section,
                                           "expected a list"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph import queries
-from graph.errors import LimitExceeded, NodeNotFound, NoPath
+from graph.errors import LimitExceeded, NodeNotFound, NoPath, WrongKind
 from graph.store import GraphStore
 
 
@@ -85,7 +85,7 @@ def test_case_links_share_article_405_and_koshe_partiyasy(kz_store: GraphStore) 
 
 
 def test_case_links_refuse_a_non_case(kz_store: GraphStore) -> None:
-    with pytest.raises(ValueError, match="is a person, not a case"):
+    with pytest.raises(WrongKind, match="is a person, not a case"):
         queries.case_links(kz_store, "nurgul-kaluova")
 
 

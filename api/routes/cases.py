@@ -31,7 +31,8 @@ class CaseLinks(BaseModel):
     summary="Cases linked to a case",
     description="Other cases that share a defendant, a law or article, an agency (opened, "
                 "investigated, prosecuted or tried by) or an organisation with this case. "
-                "An id that is not a case is a 422 naming `id`. The query runs under the time "
+                "An id that names no case, whether unknown or another kind of entity, is a 404 "
+                "naming `id`. The query runs under the time "
                 "limit `REPGRAPH_QUERY_TIMEOUT_S` and answers 503 past it.",
 )
 async def case_links(

@@ -12,7 +12,9 @@ from pydantic import BaseModel
 
 from api.audit import AuditedRoute
 from api.deps import SettingsDep, StoreDep
+from api.errors import ErrorBody
 from api.security import EditorDep
+from graph.errors import InvalidData, Problem
 from graph.results import WriteReport
 from loaders.formats import FORMATS, UPLOADS, ImportOptions, load_upload, upload_name
 
@@ -45,19 +47,40 @@ async def _body(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
+def _body_schema(holds: str) -> dict[str, Any]:
+    return {"schema": {"type": "string", "format": "binary", "minLength": 1,
+                       "description": holds}}
+
+
+#: a native file sent as JSON: its top level (each record is checked by the loader)
+_NATIVE_JSON = {"type": "object", "additionalProperties": False,
+                "anyOf": [{"required": ["nodes"]}, {"required": ["edges"]}],
+                "properties": {"source": {"type": "string"},
+                               # a section may be empty (null), as `nodes:` alone is in YAML
+                               "nodes": {"type": ["array", "null"], "items": {"type": "object"}},
+                               "edges": {"type": ["array", "null"], "items": {"type": "object"}}},
+                "description": f"`format=native`: {FORMATS['native'].upload_holds}"}
+#: each format's media types, saying what a body of it holds; octet-stream for any of them
+_BODIES = {media: _body_schema(f"`format={name}`: {FORMATS[name].upload_holds}")
+           for name in UPLOADS for media in FORMATS[name].media_types} | {
+    "application/json": {"schema": _NATIVE_JSON},
+    "application/octet-stream": _body_schema("any of the formats, as `format` names it")}
+
+
 @router.post("/import", response_model=ImportResult, summary="Import data (editors only)",
              description="The request body is the file: native YAML or JSON, a zip of "
                          "nodes.csv and edges.csv, or FollowTheMoney JSON lines. Everything is "
                          "validated before anything is written; an invalid file changes nothing "
                          "and the answer (422) lists every problem with its file, line and "
                          "field. Every attempt, refused or not, is recorded in the audit log.",
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 media: {"schema": {"type": "string", "format": "binary"}} for media in (
-                     *(m for f in UPLOADS for m in FORMATS[f].media_types),
-                     "application/octet-stream")}}},
-             responses={401: {"description": "no or wrong editor API key"},
-                        413: {"description": "the upload is over the size limit"},
-                        422: {"description": "invalid data; nothing was written"}})
+             openapi_extra={"requestBody": {"required": True, "content": _BODIES}},
+             responses={401: {"model": ErrorBody,
+                              "description": "no or wrong editor API key"},
+                        413: {"model": ErrorBody,
+                              "description": "the upload is over the size limit"},
+                        422: {"description": "invalid data (an empty body too), or a bad "
+                              "parameter; nothing was written"},
+                        503: {"model": ErrorBody, "description": "the store is unavailable"}})
 async def import_data(
     request: Request,
     editor: EditorDep,  # only editors get past this; AuditedRoute records who
@@ -71,6 +94,9 @@ async def import_data(
     name = upload_name(format, filename)
     entry.update(format=format, filename=name)
     body = await _body(request, settings.max_import_bytes)
+    if not body:
+        raise InvalidData([Problem(name, None, "", "the request body is empty: send the file "
+                                   "to import as the body")])
     entry.update(bytes=len(body), sha256=hashlib.sha256(body).hexdigest())
     options = ImportOptions(max_unpacked_bytes=settings.max_import_bytes * UNPACKED_FACTOR)
     done = await anyio.to_thread.run_sync(load_upload, format, body, name, store, options)
