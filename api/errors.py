@@ -16,9 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from graph.errors import (
     InvalidData,
@@ -86,8 +89,23 @@ async def _invalid_request(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": errors})
 
 
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    """A 405 whose `Allow` names every method the path answers: Starlette's names only
+    those of the first route that matched the path (/signin has a GET and a POST route)."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code != 405:
+        return await http_exception_handler(request, exc)
+    allowed = sorted({method for route in request.app.router.routes
+                      if isinstance(route, BaseRoute)
+                      and route.matches(request.scope)[0] is not Match.NONE
+                      for method in getattr(route, "methods", None) or ()})
+    return JSONResponse({"detail": "Method Not Allowed"}, status_code=405,
+                        headers={"Allow": ", ".join(allowed)})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _method_not_allowed)
 
     @app.exception_handler(RepgraphError)
     async def domain_error(request: Request, exc: Exception) -> JSONResponse:

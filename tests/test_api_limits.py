@@ -126,8 +126,8 @@ READS = {
     "/viz/graph": "/viz/graph",
     "/embed/graph": "/embed/graph",
 }
-#: GET routes that serve files or documentation, not the graph.
-NOT_READS = {"/vendor/{name}"}
+#: GET routes that serve files, documentation or the sign-in form, not the graph.
+NOT_READS = {"/vendor/{name}", "/signin"}
 
 
 class SlowThreadedStore(SlowStore):

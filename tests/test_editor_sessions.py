@@ -166,8 +166,10 @@ def test_an_old_sign_in_form_is_refused(client: TestClient) -> None:
 
 
 def test_signing_out_without_a_session_changes_no_cookie(client: TestClient) -> None:
-    answer = client.post("/signout", data={}, follow_redirects=False)
+    answer = client.post("/signout", data={"token": "any"}, follow_redirects=False)
     assert answer.status_code == 303 and not set_cookies(answer)
+    untokened = client.post("/signout", data={}, follow_redirects=False)
+    assert untokened.status_code == 403 and not set_cookies(untokened)
 
 
 def test_a_shared_sign_out_file_ends_sessions_on_every_machine(

@@ -11,16 +11,18 @@ never the key.
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import escape
 
 from api import audit
 from api.clients import client_address, served_over_tls
 from api.deps import SettingsDep
 from api.editors import EditorKeys
+from api.errors import ErrorBody
 from api.ratelimit import TokenBuckets
 from api.security import PUBLIC, Audience
 from api.sessions import (
@@ -34,7 +36,23 @@ from api.sessions import (
 )
 from api.views.render import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(tags=["editors"])
+_HTML = {"content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def _form_body(fields: dict[str, str], required: list[str]) -> dict[str, Any]:
+    """The url-encoded form a route reads itself (not through FastAPI), for its document."""
+    return {"requestBody": {"required": True, "content": {
+        "application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "required": required,
+            "properties": {k: {"type": "string", "description": v} for k, v in fields.items()},
+        }}}}}
+
+
+def _see_other(path: str) -> Response:
+    """A 303 with a small page of its own (a link), as every answer here has a body."""
+    return HTMLResponse(f'<a href="{escape(path)}">Continue</a>', 303,
+                        headers={"location": path})
 FORM_BYTES = 4096
 
 
@@ -65,7 +83,9 @@ def _form_page(request: Request, status: int, next_path: str, message: str = "")
     return page
 
 
-@router.get("/signin", response_class=HTMLResponse)
+@router.get("/signin", response_class=Response, summary="The editors' sign-in form",
+            description="An HTML form; its token is bound to a nonce cookie scoped to /signin.",
+            responses={200: _HTML})
 async def signin_form(request: Request,
                       next: Annotated[str | None, Query(max_length=2000)] = None) -> Response:
     return _form_page(request, 200, _local(next))
@@ -88,7 +108,20 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in fields.items()}
 
 
-@router.post("/signin", response_class=HTMLResponse)
+@router.post(
+    "/signin", response_class=Response, status_code=303,
+    summary="Sign in on the pages with an editor key",
+    description="Opens a browser session (a cookie) and goes on to `next`. A form without "
+                "its token, or an hour old, is refused (403); a wrong key is refused (401); "
+                "past the sign-in limit, 429.",
+    openapi_extra=_form_body({"token": "the form's token", "key": "the editor key",
+                              "next": "a path on this site to go to"}, ["token", "key"]),
+    responses={303: {**_HTML, "description": "signed in; the session cookie is set"},
+               # HTML for the form's own refusals; JSON for a wrong key in X-API-Key
+               401: {**_HTML, "model": ErrorBody, "description": "not an editor's key"},
+               403: {**_HTML, "description": "the form's token is missing, wrong or old"},
+               429: {**_HTML, "model": ErrorBody,
+                     "description": "too many refused attempts from this client"}})
 async def signin(request: Request, settings: SettingsDep) -> Response:
     """Only refused attempts spend from the client's bucket, so that nobody sharing an
     address can lock an editor out by failing on purpose; but once it is empty, every
@@ -125,7 +158,7 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
     audit.record(settings.audit_log_path, who="editor:" + editor.name, **entry,
                  result="ok", session=session.sid[:8])
     tls = served_over_tls(request)
-    answer = RedirectResponse(next_path, 303)
+    answer = _see_other(next_path)
     answer.headers.append("set-cookie", _cookie(session_cookie_name(tls), cookie,
                                                 max_age=sessions.ttl_s, path="/", tls=tls))
     answer.headers.append("set-cookie", _cookie(SIGNIN_COOKIE, "", max_age=0,
@@ -133,13 +166,22 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
     return answer
 
 
-@router.post("/signout", response_class=HTMLResponse)
+@router.post(
+    "/signout", response_class=Response, status_code=303,
+    summary="Sign out: end this browser's session",
+    description="The form's token is required (403 without it, or with a wrong one).",
+    openapi_extra=_form_body({"token": "the sign-out form's token"}, ["token"]),
+    responses={303: {**_HTML, "description": "signed out (or there was no session to end)"},
+               403: {**_HTML, "description": "the form's token is missing or wrong"}})
 async def signout(request: Request, settings: SettingsDep) -> Response:
     """Ends the session for every worker reading the same sign-out file. Without a session
     there is nothing to end, and the answer changes no cookie (no cross-site sign-out)."""
     form = await _form(request)
     session: Session | None = getattr(request.state, "session", None)
-    answer = RedirectResponse("/", 303)
+    answer = _see_other("/")
+    if "token" not in form:
+        return render("error.html", 403, title="Not signed out",
+                      message="The sign-out form had no token. Please sign out from a page.")
     if session is None:
         return answer
     sessions: Sessions = request.app.state.sessions
