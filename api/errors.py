@@ -21,8 +21,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import BaseRoute, Match
+from starlette.routing import compile_path
 
+from api.routing import all_routes
 from graph.errors import (
     InvalidData,
     InvalidParameter,
@@ -95,10 +96,9 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code != 405:
         return await http_exception_handler(request, exc)
-    allowed = sorted({method for route in request.app.router.routes
-                      if isinstance(route, BaseRoute)
-                      and route.matches(request.scope)[0] is not Match.NONE
-                      for method in getattr(route, "methods", None) or ()})
+    allowed = sorted({method for path, route in all_routes(request.app)
+                      if compile_path(path)[0].match(request.url.path)
+                      for method in route.methods or ()})
     return JSONResponse({"detail": "Method Not Allowed"}, status_code=405,
                         headers={"Allow": ", ".join(allowed)})
 
