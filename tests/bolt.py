@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from config import Settings
+from tests.live import free_port
 
 KZ_DATABASE = "kz"
 SCRATCH_DATABASE = "scratch"
@@ -36,13 +36,6 @@ class BoltServer:
     def settings_for(self, database: str | None = None, **changes: Any) -> Settings:
         return self.settings.model_copy(update={"neo4j_database": database or
                                                 self.settings.neo4j_database, **changes})
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager
@@ -68,7 +61,7 @@ def bolt_server(root: Path, heap: str = "1g") -> Iterator[BoltServer]:
         yield BoltServer(settings, standin=False, scratch=os.environ.get("NEO4J_SCRATCH_DATABASE"))
         return
     password = secrets.token_hex(12)
-    bolt_port, http_port = _free_port(), _free_port()
+    bolt_port, http_port = free_port(), free_port()
     with _inside(root):
         from arcadedb_embedded.jvm import start_jvm
 
