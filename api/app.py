@@ -33,7 +33,7 @@ from api.routes import (
 from api.sessions import Sessions
 from api.views.render import STATIC_DIR, check_vendor_files
 from config import Settings, get_settings
-from graph import open_store
+from graph import open_store, with_decisions
 from graph.privatefiles import stored_secret
 from graph.store import GraphStore
 
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
-        app.state.store = store if store is not None else open_store(settings)
+        app.state.store = with_decisions(store, settings) if store is not None else open_store(settings)
         try:
             yield
         finally:

@@ -17,7 +17,7 @@ import orjson
 from pydantic import BaseModel
 
 from api import audit
-from cli import editors, interop, tiers
+from cli import editors, interop, review, tiers
 from cli.rotate import rotate_secret
 from config import Settings, get_settings
 from graph import open_store, queries
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--check", action="store_true", help="validate only, write nothing")
 
     sub.add_parser("stats", help="counts by node kind and relationship type")
+    review.add_parsers(sub)
     rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
                                                   "(docs/ethics.md)")
     rotate.add_argument("--keep-published", action="store_true",
@@ -132,9 +133,10 @@ def _format_path(p: GraphPath) -> str:
 def _touch(store: GraphStore) -> str:
     from graph.neo4j import Neo4jStore
 
-    if not isinstance(store, Neo4jStore):
+    base = getattr(store, "base", store)  # under the decisions (`graph.resolved`)
+    if not isinstance(base, Neo4jStore):
         return "nothing to do: the embedded store notices a changed snapshot by itself"
-    return f"version: {store.touch()}"
+    return f"version: {base.touch()}"
 
 
 def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
@@ -242,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "by relationship type:",
                     *(f"  {k:<26} {v}" for k, v in stats.edges_by_type.items())])
                 _emit(stats, args.json, text)
+            elif args.command == "review":
+                return review.run(args, store, settings, _who())
             elif args.command == "touch":
                 print(_touch(store))
             elif args.command == "rotate-secret":

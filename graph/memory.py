@@ -97,6 +97,13 @@ class MemoryStore(GraphStore):
                 raise StoreUnavailable(f"cannot use data directory {self.data_dir}: {exc}") from exc
             self._sync()
 
+    @classmethod
+    def holding(cls, nodes: dict[str, Node], edges: dict[str, Edge]) -> MemoryStore:
+        """An in-memory store of records already checked and merged (a derived view's)."""
+        store = cls()
+        store._publish(Content.of(nodes, edges), None)
+        return store
+
     @property
     def version(self) -> int:
         """The number of the content the next read will see, unique in this process: one

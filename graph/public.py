@@ -119,17 +119,25 @@ class PublicView(GraphStore):
                 pinned = self._free(RESTRICTED_PREFIX, node.pseudonym, self._pins.get(node.id))
                 self._hide(node.id, pinned or self._derive(RESTRICTED_PREFIX, node.id))
             self._named = [self._public_ids[n.id] for n in hidden if not n.group]
+            # an id merged into another entity answers with it (`graph.resolved`): it is
+            # known by a pseudonym of its own when that entity is restricted
+            redirects = self._store.redirects()
+            for other, keep in redirects.items():
+                if keep in self._restricted:
+                    self._hide(other, self._derive(RESTRICTED_PREFIX, other))
             if self._matcher.active:
-                for node in nodes:
-                    masked = None if node.restricted else self._masked(MASKED_PREFIX, node.id)
+                ids = [(n.id, n.restricted) for n in nodes]
+                ids += [(o, k in self._restricted) for o, k in redirects.items()]
+                for node_id, restricted in ids:
+                    masked = None if restricted else self._masked(MASKED_PREFIX, node_id)
                     if masked is not None:
-                        masked = self._free(MASKED_PREFIX, self._pins.get(node.id)) or masked
+                        masked = self._free(MASKED_PREFIX, self._pins.get(node_id)) or masked
                     # two ids that still meet ("case-x-1" named twice) are told apart in the
                     # order the store gives them, which no name decides
                     while masked is not None and masked in self._real_ids:
                         masked = self._derive(MASKED_PREFIX, masked)
                     if masked is not None:
-                        self._hide(node.id, masked)
+                        self._hide(node_id, masked)
             self._built = True
 
     def _free(self, prefix: str, *pinned: str | None) -> str | None:
@@ -290,6 +298,10 @@ class PublicView(GraphStore):
         self._build()
         for node in self._store.iter_nodes(kind):
             yield self._node(node)
+
+    def redirects(self) -> dict[str, str]:
+        """The merged ids by their public ids, each with its entity's public id."""
+        return {self.public_id(o): self.public_id(k) for o, k in self._store.redirects().items()}
 
     def searchable_nodes(self) -> Iterator[Node]:
         """Only what has a public name: a pseudonym is not found by searching."""

@@ -211,6 +211,11 @@ class GraphStore(ABC):
         """The nodes a name search may find (the public view leaves out pseudonyms)."""
         return self.iter_nodes()
 
+    def redirects(self) -> Mapping[str, str]:
+        """Ids that answer with another entity's record (merged into it by an editor's
+        decision), each with that entity's id. Only a resolved store has any."""
+        return {}
+
     @abstractmethod
     def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]: ...
 

@@ -1,0 +1,191 @@
+"""A store as the editors' decisions say it is: merged entities as one, decided mentions added.
+
+nomenklatura reads a store through its resolver; here `ResolvedStore` wraps the store
+every command and the service open (`graph.open_store`). Writes go to the stored records
+as they are; reads see them resolved (`resolve_records`):
+
+- each set of entities an editor judged "same" is one record under the canonical id
+  (`graph.identity.Resolver`): the other records' names become aliases, lists and
+  citations are unions, and the canonical record's own values win. Its sensitivity is
+  the most restricted of theirs unless a decision sets it, so a merge never makes a
+  restricted person public on its own;
+- relationships are moved onto the canonical id; two that become one are merged, and one
+  that would join an entity to itself is dropped;
+- every other id of the set still answers, with the merged record (`redirects`);
+- a mention an editor confirmed becomes its MENTIONS relationship.
+
+Since the stored records never change, undoing a decision gives back exactly the graph
+from before it. With no decision that changes anything (the usual case) reads go straight
+to the store; otherwise the resolved records are built once per version, in memory.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from graph.identity import Resolver
+from graph.memory import MemoryStore
+from graph.results import Stats, WriteReport
+from graph.review import ReviewFiles
+from graph.store import GraphStore, RawPath, merge_edge
+from schema.models import Edge, Node, edge_id, merge_citations
+from schema.vocabulary import NodeKind, Sensitivity
+
+
+def _union(a: list[str], b: Iterable[str]) -> list[str]:
+    return a + [x for x in b if x not in a]
+
+
+def merge_records(canonical_id: str, records: Sequence[Node],
+                  sensitivity: Sensitivity | None) -> Node:
+    """One record for a set of records judged the same entity, `records[0]` first."""
+    first = records[0]
+    names: list[str] = []
+    roles, status, citations = list(first.roles), list(first.status), list(first.citations)
+    properties: dict[str, Any] = {}
+    for record in records:
+        names = _union(names, [record.name, *record.aliases])
+        roles, status = _union(roles, record.roles), _union(status, record.status)
+        citations = merge_citations(citations, record.citations)
+    for record in reversed(records):
+        properties.update(record.properties)
+    restricted = any(r.restricted for r in records)
+    level = sensitivity or (Sensitivity.RESTRICTED if restricted else Sensitivity.PUBLIC)
+    return first.model_copy(update={
+        "id": canonical_id, "aliases": [n for n in names if n != first.name],
+        "roles": roles, "status": status, "properties": properties, "citations": citations,
+        "description": next((r.description for r in records if r.description), None),
+        "pseudonym": next((r.pseudonym for r in records if r.pseudonym), None),
+        "sensitivity": level})
+
+
+def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Resolver,
+                    ) -> tuple[dict[str, Node], dict[str, Edge]]:
+    """The records as the decisions say they are (see the module's docstring)."""
+    redirects = resolver.redirects
+    canonicals = set(redirects.values())
+    out_nodes: dict[str, Node] = {}
+    merged: dict[str, list[Node]] = {}
+    for node in nodes:
+        keep = redirects.get(node.id)
+        if keep is None and node.id not in canonicals:
+            out_nodes[node.id] = node
+        else:
+            merged.setdefault(keep or node.id, []).append(node)
+    for keep, records in merged.items():
+        records.sort(key=lambda r: r.id != keep)  # the canonical record first, if stored
+        out_nodes[keep] = merge_records(keep, records, resolver.sensitivity(keep))
+    out_edges: dict[str, Edge] = {}
+    for edge in [*edges, *resolver.mentions]:
+        source, target = redirects.get(edge.source, edge.source), redirects.get(
+            edge.target, edge.target)
+        if source == target and (edge.source != edge.target):
+            continue  # two ends that are now one entity
+        if source not in out_nodes or target not in out_nodes:
+            continue  # a confirmed mention of a record since removed
+        if (source, target) != (edge.source, edge.target) or not edge.id:
+            edge = edge.model_copy(update={
+                "source": source, "target": target,
+                "id": edge_id(edge.type, source, target, edge.key)})
+        out_edges[edge.id] = merge_edge(out_edges.get(edge.id), edge)
+    return out_nodes, out_edges
+
+
+class ResolvedStore(GraphStore):
+    """A `GraphStore` whose reads are resolved by the decisions in `files`."""
+
+    def __init__(self, base: GraphStore, files: ReviewFiles) -> None:
+        self.base, self.files = base, files
+        self.backend = base.backend
+        self.checks_deadlines = base.checks_deadlines
+        self._lock = threading.Lock()
+        #: (base version, the resolver) -> the resolved records, when decisions change any
+        self._view: tuple[Hashable, Resolver, MemoryStore] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        """What a backend offers beyond the contract (`touch`, `snapshot_path`...)."""
+        return getattr(self.base, name)
+
+    @property
+    def version(self) -> Hashable:
+        return (self.base.version, self.resolver.serial)
+
+    @property
+    def resolver(self) -> Resolver:
+        """The decisions as their files are now: three `stat`s per read, as the embedded
+        store's own snapshot costs one, so a decision made anywhere counts at once."""
+        return self.files.resolver()
+
+    def _current(self) -> tuple[GraphStore, Mapping[str, str]]:
+        """What reads go to now, and the merged ids with the ids they answer with."""
+        resolver = self.resolver
+        if not resolver.has_effects:
+            return self.base, {}
+        base_version = self.base.version
+        view = self._view
+        if view is None or view[0] != base_version or view[1] is not resolver:
+            with self._lock:
+                view = self._view
+                if view is None or view[0] != base_version or view[1] is not resolver:
+                    nodes, edges = resolve_records(self.base.iter_nodes(),
+                                                   self.base.iter_edges(), resolver)
+                    view = self._view = (base_version, resolver,
+                                         MemoryStore.holding(nodes, edges))
+        return view[2], resolver.redirects
+
+    def redirects(self) -> Mapping[str, str]:
+        return self._current()[1]
+
+    # -- writing: the stored records as they are --------------------------------
+    def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
+              replace: bool = False) -> WriteReport:
+        return self.base.write(nodes, edges, replace=replace)
+
+    def clear(self) -> None:
+        self.base.clear()
+
+    def close(self) -> None:
+        self.base.close()
+
+    # -- reading: resolved -----------------------------------------------------
+    def find_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        store, redirects = self._current()
+        wanted = {i: redirects.get(i, i) for i in ids}
+        found = store.find_nodes(set(wanted.values()))
+        return {i: found[c] for i, c in wanted.items() if c in found}
+
+    def find_edges(self, ids: Iterable[str]) -> dict[str, Edge]:
+        return self._current()[0].find_edges(ids)
+
+    def iter_nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        return self._current()[0].iter_nodes(kind)
+
+    def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
+        return self._current()[0].iter_edges(types)
+
+    def incident_edges(self, node_id: str, types: Iterable[str] | None = None,
+                       offset: int = 0, limit: int | None = None) -> list[Edge]:
+        store, redirects = self._current()
+        return store.incident_edges(redirects.get(node_id, node_id), types, offset, limit)
+
+    def edges_between(self, a: str, b: str, types: Iterable[str] | None = None) -> list[Edge]:
+        store, redirects = self._current()
+        return store.edges_between(redirects.get(a, a), redirects.get(b, b), types)
+
+    def degree(self, node_id: str) -> int:
+        store, redirects = self._current()
+        return store.degree(redirects.get(node_id, node_id))
+
+    def find_paths(self, source: str, target: str, *, max_hops: int, all_shortest: bool,
+                   types: frozenset[str] | None, avoid: frozenset[str],
+                   limit: int) -> list[RawPath]:
+        store, redirects = self._current()
+        return store.find_paths(
+            redirects.get(source, source), redirects.get(target, target), max_hops=max_hops,
+            all_shortest=all_shortest, types=types,
+            avoid=frozenset(redirects.get(a, a) for a in avoid), limit=limit)
+
+    def stats(self) -> Stats:
+        return self._current()[0].stats()

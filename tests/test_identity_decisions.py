@@ -1,0 +1,177 @@
+"""Decisions are data: an editor's "same" merges two records into one entity on every read,
+"undone" gives back the graph from before, and nothing is merged without a decision.
+
+The store is the real embedded one with the bundled dataset and the planted records; the
+decisions go through the CLI (`repgraph review`), which writes them into the dataset's
+files as an editor's would be.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from config import Settings, get_settings
+from graph import open_store
+from graph.identity import Judgement, entity_candidate, mention_candidate
+from graph.public import PublicView
+from graph.review import ReviewFiles
+from graph.store import GraphStore
+from loaders import native
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import NodeKind, Sensitivity
+from tests.conftest import DATASET, PLANTED
+
+SOURCE = Node(id="second-report", kind=NodeKind.SOURCE, name="A second report (fictional)",
+              citations=[Citation(source="second-report", paragraph="1")])
+#: the same person as the dataset's Marat Zhylanbayev, as another source spells him
+TWIN = Node(id="marat-jylanbaev", kind=NodeKind.PERSON, name="Marat Jylanbaev",
+            roles=["activist"], citations=[Citation(source="second-report", paragraph="4")])
+TWIN_EDGE = Edge(type="PARTICIPATED_IN", source="marat-jylanbaev",
+                 target="protest-eu-delegation-astana",
+                 citations=[Citation(source="second-report", paragraph="5")])
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """A dataset folder, a private tier and a data directory of the test's own."""
+    for name, value in (("DATA_DIR", tmp_path / "var"), ("DATASET_DIR", tmp_path / "data"),
+                        ("PRIVATE_DATASET_DIR", tmp_path / "private"),
+                        ("EDITOR_KEY_HASHES", "")):
+        monkeypatch.setenv(f"REPGRAPH_{name}", str(value))
+    (tmp_path / "data").mkdir()
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()
+
+
+def _load(settings: Settings) -> GraphStore:
+    store = open_store(settings)
+    native.load([DATASET, PLANTED], store, replace=True)
+    store.write([SOURCE, TWIN], [TWIN_EDGE])
+    return store
+
+
+def _graph(store: GraphStore) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    return ([n.model_dump(mode="json") for n in sorted(store.iter_nodes(), key=lambda n: n.id)],
+            [e.model_dump(mode="json") for e in sorted(store.iter_edges(), key=lambda e: e.id)])
+
+
+def _propose(settings: Settings, store: GraphStore, stored: str, incoming: str) -> str:
+    nodes = store.find_nodes([stored, incoming])
+    candidate = entity_candidate(nodes[stored], nodes[incoming], 88.0, "transliteration",
+                                 "test")
+    assert ReviewFiles.of(settings).propose([candidate]) == 1
+    return candidate.id
+
+
+def test_nothing_is_merged_without_a_decision(settings: Settings) -> None:
+    store = _load(settings)
+    _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    assert store.get_node("marat-jylanbaev").name == "Marat Jylanbaev"
+    assert store.get_node("marat-zhylanbayev").name == "Marat Zhylanbayev"
+    assert not store.redirects()
+
+
+def test_merge_reload_undo_reload_gives_the_graph_from_before(
+        settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    store = _load(settings)
+    before = _graph(store)
+    candidate = _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    assert main(["review", "decide", candidate, "same", "--note", "same birth date"]) == 0
+    # the decision is a line in the dataset's decision file, where git keeps its history
+    written = (settings.dataset_dir / "decisions.jsonl").read_text().splitlines()
+    assert [json.loads(line)["judgement"] for line in written] == ["same"]
+
+    merged = store.get_node("marat-zhylanbayev")
+    assert "Marat Jylanbaev" in merged.aliases and "second-report" in {
+        c.source for c in merged.citations}
+    # the other id keeps answering, with the merged entity
+    assert store.get_node("marat-jylanbaev") == merged
+    assert not store.has_node("marat-jylanbaev") or store.find_nodes(
+        ["marat-jylanbaev"])["marat-jylanbaev"].id == "marat-zhylanbayev"
+    assert "marat-jylanbaev" not in {n.id for n in store.iter_nodes()}
+    moved = store.edges_between("marat-zhylanbayev", "protest-eu-delegation-astana")
+    assert {c.source for e in moved for c in e.citations} >= {"second-report"}
+    assert [e for e in store.iter_edges() if "marat-jylanbaev" in (e.source, e.target)] == []
+    merged_graph = _graph(store)
+
+    reloaded = _load(settings)  # a reload applies the decision again
+    assert _graph(reloaded) == merged_graph
+
+    assert main(["review", "undo", candidate]) == 0
+    assert _graph(store) == before
+    assert _graph(_load(settings)) == before
+    # undone, the candidate waits again
+    capsys.readouterr()
+    assert main(["review"]) == 0
+    assert candidate in capsys.readouterr().out
+
+
+def test_different_is_never_proposed_again(settings: Settings) -> None:
+    store = _load(settings)
+    candidate = _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    files = ReviewFiles.of(settings)
+    files.decide(store, candidate, Judgement.DIFFERENT, by="test", over_api=False)
+    nodes = store.find_nodes(["marat-zhylanbayev", "marat-jylanbaev"])
+    again = entity_candidate(nodes["marat-zhylanbayev"], nodes["marat-jylanbaev"], 90, "x", "t")
+    files.propose([again])
+    assert files.open_candidates(store) == []
+    assert store.get_node("marat-jylanbaev").name == "Marat Jylanbaev"
+
+
+def test_a_merge_never_makes_a_restricted_person_public_on_its_own(settings: Settings) -> None:
+    store = _load(settings)
+    twin = TWIN.model_copy(update={"id": "aigerim-t", "name": "Aigerim Tasbolatova-Sarsenbayeva"})
+    store.write([twin], [])
+    candidate = _propose(settings, store, "aigerim-tasbolatova", "aigerim-t")
+    files = ReviewFiles.of(settings)
+    decision = files.decide(store, candidate, Judgement.SAME, by="test", over_api=False)
+    # it names a restricted person: kept in the private tier, never in the committed file
+    assert decision.private
+    assert not (settings.dataset_dir / "decisions.jsonl").exists()
+    assert (settings.private_dataset_dir / "decisions.jsonl").stat().st_mode & 0o077 == 0
+    merged = store.get_node("aigerim-t")
+    assert merged.id == "aigerim-tasbolatova" and merged.restricted
+    # in public, the merged id is as unknown as any other real id of a restricted person,
+    # and its public id is a pseudonym that answers with the one restricted record
+    public = PublicView(store, "secret", store.version)
+    assert public.find_nodes(["aigerim-t", "aigerim-tasbolatova"]) == {}
+    alias = public.redirects()
+    assert all(k.startswith("restricted-") for k in alias)
+    (pseudonym,) = alias
+    assert public.get_node(pseudonym).name == "a restricted person"
+    names = {n.name for n in public.iter_nodes()} | {a for n in public.iter_nodes()
+                                                     for a in n.aliases}
+    assert not any("Tasbolatova" in n for n in names)
+    # an editor may say otherwise, with a decision
+    files.decide(store, candidate, Judgement.SAME, by="test", over_api=False,
+                 sensitivity=Sensitivity.PUBLIC)
+    assert not store.get_node("aigerim-t").restricted
+
+
+def test_a_confirmed_mention_adds_the_relationship_and_undoing_removes_it(
+        settings: Settings) -> None:
+    store = _load(settings)
+    before = _graph(store)
+    person = store.get_node("marat-zhylanbayev")
+    candidate = mention_candidate(person, "second-report", "Zhylanbayeva", ["7", "9"], 80,
+                                  "ending", "test")
+    files = ReviewFiles.of(settings)
+    files.propose([candidate])
+    assert [c.id for c in files.open_candidates(store)] == [candidate.id]
+    files.decide(store, candidate.id, Judgement.SAME, by="test", over_api=True)
+    (edge,) = store.edges_between("second-report", "marat-zhylanbayev", ["MENTIONS"])
+    assert [c.paragraph for c in edge.citations] == ["7", "9"]
+    assert files.open_candidates(store) == []
+    # made over the API: beside the store until exported into the dataset
+    assert files.pending.exists() and not files.committed.exists()
+    assert files.export() == (1, 0)
+    assert files.pending.read_text() == "" and files.committed.exists()
+    files.decide(store, candidate.id, Judgement.UNDONE, by="test", over_api=False)
+    assert _graph(store) == before
+
