@@ -26,6 +26,7 @@ from api.routes import (
     pages,
     paths,
     relatives,
+    review,
     search,
     signin,
     timeline,
@@ -80,6 +81,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     for expensive in (neighbourhood, paths, cases, export, imports):
         app.include_router(expensive.router, prefix="/api", dependencies=[Depends(rate_limit)],
+                           responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
+    for review_router in (review.reading, review.deciding):
+        app.include_router(review_router, prefix="/api", dependencies=[Depends(rate_limit)],
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     check_vendor_files()
     app.include_router(pages.router)

@@ -56,11 +56,18 @@ def read(path: Path) -> list[dict[str, Any]]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
+def write_action(method: str, path: str) -> str | None:
+    """What the audit log calls a write to this path, None for a read."""
+    if method == "POST" and path.startswith("/api/review/"):
+        return "review-decide"
+    return WRITES.get((method, path))
+
+
 def refused_key(path: Path, scope: Mapping[str, Any], key: str | None, status: int) -> None:
     """A request whose key matches no editor, refused before routing (401, or 429 past the
     wrong-key limit): recorded when it was a write, with a fingerprint of the key's digest
     (never the key)."""
-    action = WRITES.get((scope.get("method", ""), scope.get("path", "")))
+    action = write_action(scope.get("method", ""), scope.get("path", ""))
     if action is not None:
         record(path, who="unknown key:" + key_hash(key or "")[:12], action=action,
                status=status, result=REFUSALS.get(status, "refused"), detail="invalid API key")
@@ -92,7 +99,7 @@ class AuditedRoute(APIRoute):
             audience = getattr(request.state, "audience", None)
             where = (request.method, request.scope["path"])
             entry = {"who": getattr(audience, "who", "public"),
-                     "action": WRITES.get(where, " ".join(where))}
+                     "action": write_action(*where) or " ".join(where)}
             log = request.app.state.settings.audit_log_path
             try:
                 response = await handler(request)

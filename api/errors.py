@@ -33,6 +33,7 @@ from graph.errors import (
     QueryTimeout,
     RepgraphError,
     StoreUnavailable,
+    UnknownCandidate,
     WrongKind,
 )
 
@@ -109,6 +110,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RepgraphError)
     async def domain_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, UnknownCandidate):
+            return _body(404, "no candidate with the id given as `candidate`",
+                         parameter="candidate")
         if isinstance(exc, NodeNotFound):
             return not_found(request, exc.node_id)
         if isinstance(exc, WrongKind):  # a 404: there is no such case (nothing echoed)

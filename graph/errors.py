@@ -42,6 +42,14 @@ class NodeNotFound(RepgraphError):
         super().__init__(f"no entity with id {node_id!r}")
 
 
+class UnknownCandidate(NodeNotFound):
+    """No identity candidate has this id (`graph.review`)."""
+
+    def __init__(self, candidate: str) -> None:
+        super().__init__(candidate)
+        self.args = (f"no candidate with id {candidate!r}",)
+
+
 class WrongKind(RepgraphError):
     """An id names an entity, but not of the kind the query needs (a person for a case)."""
 
@@ -73,6 +81,11 @@ class InvalidParameter(RepgraphError, ValueError):
     def __init__(self, parameter: str, message: str) -> None:
         self.parameter = parameter
         super().__init__(message)
+
+
+class CannotDecide(InvalidParameter):
+    """A decision the data cannot take: one entity of two kinds, a sensitivity without a
+    merge."""
 
 
 class QueryTimeout(RepgraphError):

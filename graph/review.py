@@ -25,24 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config import Settings
-from graph.errors import NodeNotFound, RepgraphError
+from graph.errors import CannotDecide, UnknownCandidate
 from graph.identity import Candidate, Decision, Judgement, Resolver, line_of, now, read_lines
 from graph.store import GraphStore
 from schema.vocabulary import Sensitivity
 
 Stamp = tuple[tuple[int, int, int] | None, ...]
-
-
-class UnknownCandidate(NodeNotFound):
-    """No candidate has this id (or it is not open to the one asking)."""
-
-    def __init__(self, candidate: str) -> None:
-        super().__init__(candidate)
-        self.args = (f"no candidate with id {candidate!r}",)
-
-
-class CannotDecide(RepgraphError):
-    """A decision that the data cannot take (two kinds of entity, a gone record)."""
 
 
 def _stat(path: Path) -> tuple[int, int, int] | None:
@@ -176,10 +164,10 @@ class ReviewFiles:
         if candidate is None:
             raise UnknownCandidate(candidate_id)
         if candidate.stored.kind is not candidate.incoming.kind:
-            raise CannotDecide(f"{candidate_id}: a {candidate.stored.kind} and a "
+            raise CannotDecide("candidate", f"{candidate_id}: a {candidate.stored.kind} and a "
                                f"{candidate.incoming.kind} cannot be one entity")
         if sensitivity is not None and judgement is not Judgement.SAME:
-            raise CannotDecide("a sensitivity goes only with the judgement 'same'")
+            raise CannotDecide("sensitivity", "a sensitivity goes only with the judgement 'same'")
         ids = [i for i in (candidate.stored.id, candidate.incoming.id) if i]
         records = store.find_nodes(ids)
         touches_restricted = any(n.restricted for n in records.values())

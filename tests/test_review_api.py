@@ -1,0 +1,100 @@
+"""The review API: editors list candidates and decide them, every decision in the audit
+log; the public sees none of it, and a merge shows in public only through public ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import audit
+from api.app import create_app
+from config import Settings
+from graph.identity import entity_candidate
+from graph.memory import MemoryStore
+from graph.review import ReviewFiles
+from loaders import native
+from schema.models import Citation, Node
+from schema.vocabulary import NodeKind
+from tests.conftest import DATASET, EDITOR_KEY, PLANTED, app_settings
+
+SOURCE = Node(id="second-report", kind=NodeKind.SOURCE, name="A second report (fictional)",
+              citations=[Citation(source="second-report", paragraph="1")])
+TWIN = Node(id="marat-jylanbaev", kind=NodeKind.PERSON, name="Marat Jylanbaev",
+            citations=[Citation(source="second-report", paragraph="4")])
+#: a second record of the planted restricted person, under another id
+HIDDEN_TWIN = Node(id="aigerim-t", kind=NodeKind.PERSON, name="A. Tasbolatova",
+                   citations=[Citation(source="second-report", paragraph="6")])
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[Settings, TestClient, TestClient, list[str]]]:
+    (tmp_path / "data").mkdir()
+    settings = app_settings(tmp_path / "var", dataset_dir=tmp_path / "data",
+                            private_dataset_dir=tmp_path / "private")
+    store = MemoryStore(tmp_path / "store")
+    native.load([DATASET, PLANTED], store, replace=True)
+    store.write([SOURCE, TWIN, HIDDEN_TWIN], [])
+    nodes = store.find_nodes(["marat-zhylanbayev", "aigerim-tasbolatova"])
+    candidates = [entity_candidate(nodes["marat-zhylanbayev"], TWIN, 90, "transliteration", "t"),
+                  entity_candidate(nodes["aigerim-tasbolatova"], HIDDEN_TWIN, 70, "prefix", "t")]
+    ReviewFiles.of(settings).propose(candidates)
+    app = create_app(settings, store=store)
+    with TestClient(app) as public, TestClient(app, headers={"X-API-Key": EDITOR_KEY}) as editor:
+        yield settings, public, editor, [c.id for c in candidates]
+
+
+def test_the_public_sees_no_candidate_and_cannot_decide(setup: tuple) -> None:  # type: ignore[type-arg]
+    _, public, _, (first, _) = setup
+    listed = public.get("/api/review")
+    decided = public.post(f"/api/review/{first}", json={"judgement": "same"})
+    imported = public.post("/api/import?format=native", content=b"nodes: []")
+    assert listed.status_code == decided.status_code == imported.status_code == 401
+    assert listed.json() == decided.json() == imported.json()
+    assert "marat" not in listed.text.lower()
+
+
+def test_an_editor_decides_over_the_api_and_the_graph_follows(setup: tuple) -> None:  # type: ignore[type-arg]
+    settings, public, editor, (first, second) = setup
+    queue = editor.get("/api/review").json()["items"]
+    assert [c["id"] for c in queue] == [first, second]
+    # the evidence: which names, which sources, which paragraphs
+    assert queue[0]["incoming"]["name"] == "Marat Jylanbaev"
+    assert [(c["source"], c["paragraph"]) for c in queue[0]["incoming"]["citations"]] == [
+        ("second-report", "4")]
+    assert "kz-upr48-2024" in {c["source"] for c in queue[0]["stored"]["citations"]}
+    answer = editor.post(f"/api/review/{first}", json={"judgement": "same", "note": "same man"})
+    who = answer.json()["by"]
+    assert answer.status_code == 200 and who.startswith("editor:")
+    # the other id answers with the merged entity, for the public as for editors
+    merged = public.get("/api/entities/marat-jylanbaev").json()
+    assert merged["id"] == "marat-zhylanbayev"
+    assert "Marat Jylanbaev" in merged["aliases"]
+    assert [c["id"] for c in editor.get("/api/review").json()["items"]] == [second]
+    entries = [e for e in audit.read(settings.audit_log_path) if e["action"] == "review-decide"]
+    assert [(e["who"], e["candidate"], e["judgement"], e["result"]) for e in entries] == [
+        (who, first, "same", "ok")]
+    undone = editor.post(f"/api/review/{first}", json={"judgement": "undone"})
+    assert undone.status_code == 200
+    assert public.get("/api/entities/marat-jylanbaev").json()["id"] == "marat-jylanbaev"
+
+
+def test_a_merged_restricted_id_is_as_unknown_in_public_as_any(setup: tuple) -> None:  # type: ignore[type-arg]
+    _, public, editor, (_, second) = setup
+    assert editor.post(f"/api/review/{second}", json={"judgement": "same"}).status_code == 200
+    assert editor.get("/api/entities/aigerim-t").json()["id"] == "aigerim-tasbolatova"
+    hidden = public.get("/api/entities/aigerim-t")
+    unknown = public.get("/api/entities/nobody-at-all")
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.json() == unknown.json()
+    assert "Tasbolatova" not in public.get("/api/search", params={"q": "Tasbolatova"}).text
+
+
+def test_an_unknown_candidate_is_a_404_that_echoes_nothing(setup: tuple) -> None:  # type: ignore[type-arg]
+    _, _, editor, _ = setup
+    missing = editor.post("/api/review/cand-0000000000000000", json={"judgement": "same"})
+    assert missing.status_code == 404 and "0000" not in missing.text
+    bad = editor.post("/api/review/cand-0000000000000000", json={"judgement": "maybe"})
+    assert bad.status_code == 422
