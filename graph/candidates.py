@@ -15,21 +15,24 @@ of 10^4 persons into 10^5. Instead every stored word is filed, once, under a few
 - its *stems*: the key less a Russian or Kazakh case ending (`graph.names.readings`,
   "Жыланбаеву" -> "jilanbaev") or a surname suffix (`SURNAME_SUFFIXES`, "Ayanov" -> "aian");
 - its *deletion keys*: its first six letters less any one of them, and its first five, so that
-  two words one typo or transposition apart share a key ("Iksander"/"Iskander": "ikand");
+  two words one typo or transposition apart share a key ("Iksander"/"Iskander": "ikand"), and
+  its first six consonants, for vowels written otherwise ("Oldoylkyzy"/"Oldyolkyzy");
 - its place in the sorted vocabulary, where the words that begin with a word are a range
   ("Bota" -> "Botagoz").
 
 An incoming word is compared only with the stored words under its own keys (once per distinct
-word), and an incoming name only with the stored names holding such words, leaving out the
-words of its most common one: a name of two words or more must match a stored name on two
-words (`NearNames.near`), so one of them is always another word.
+word), and an incoming name only with the stored names that hold words related to two of its
+words (sets intersected in C, not names compared in Python): a name of two words or more must
+match a stored name of two words or more on two of them (`NearNames.near`).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from rapidfuzz.distance import OSA
 
@@ -42,7 +45,8 @@ from schema.vocabulary import NodeKind
 #: farthest relation any of its words needs.
 HOW = ("exact", "reordered", "transliteration", "ending", "extension", "shortened", "similar",
        "given-name")
-#: The highest score each `how` may reach (the score scale, docs/identity.md).
+#: The highest score each `how` may reach (the score scale, docs/identity.md); a name's score
+#: is this times how much of it matches, weighed by word length and relation.
 CAP = {"exact": 100.0, "reordered": 98.0, "transliteration": 95.0, "ending": 90.0,
        "extension": 88.0, "shortened": 85.0, "similar": 85.0, "given-name": 80.0}
 #: How much one word pair counts towards the score, by relation ("similar": times its
@@ -58,8 +62,8 @@ SIMILAR = 0.75
 #: Words shorter than this (keyed) are matched only by key, stem or as a prefix of a longer
 #: word: "Ali" against "Alia" says nothing.
 MIN_FUZZY = 4
-#: A word shorter than this is never a shortened form ("Bo" of "Bota").
-MIN_SHORTENED = 4
+#: A word key shorter than this is never a shortened form ("Bo" of "Bota"; "Zhan" keys to "jan").
+MIN_SHORTENED = 3
 #: At most this many longer words are taken for a word they begin with.
 _PREFIX_CAP = 200
 #: Head length for deletion keys (as `graph.search._stems`).
@@ -67,9 +71,10 @@ _HEAD = 6
 #: Kinds never matched: sources are documents, not names of someone.
 NOT_MATCHED = frozenset({NodeKind.SOURCE})
 #: The score under which `propose` keeps a candidate back.
-MIN_SCORE = 60.0
+MIN_SCORE = 50.0
 
 _LATIN = str.maketrans({**LATIN_LETTERS, **{k.upper(): v for k, v in LATIN_LETTERS.items()}})
+_VOWELS = re.compile("[aeiou]")
 _RANK = {how: i for i, how in enumerate(HOW)}
 
 
@@ -115,11 +120,17 @@ def _stems(word: str) -> set[str]:
 
 
 def _deletions(word: str) -> set[str]:
+    """Keys two words one edit apart share: the head less one letter, the shorter head, and
+    the consonants (two vowel changes: "Oldoylkyzy" and "Oldyolkyzy" key to "oldoilkizi" and
+    "oldelkizi", both "ldlkz")."""
     if len(word) < MIN_FUZZY:
         return set()
     head = word[:_HEAD]
     out = {head[:i] + head[i + 1:] for i in range(len(head))}
     out.add(word[:_HEAD - 1])
+    skeleton = _VOWELS.sub("", word)
+    if len(skeleton) >= 3:
+        out.add("#" + skeleton[:_HEAD])
     return out
 
 
@@ -178,6 +189,7 @@ class NearNames:
             for deleted in _deletions(word):
                 self._blocks.setdefault("d" + deleted, []).append(word)
         self._related: dict[str, dict[str, tuple[str, float]]] = {}
+        self._holding: dict[str, frozenset[int]] = {}
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._ids
@@ -242,22 +254,31 @@ class NearNames:
         return found
 
     def _generate(self, keys: tuple[str, ...]) -> set[int]:
-        """The stored names that may be near: those holding a word related to one of `keys`.
-
-        Names of two words or more are taken through every word but the one whose related
-        words hold the most names: a near name matches on two words, one of them another.
-        """
-        related = [self._related_words(k) for k in dict.fromkeys(keys)]
+        """The stored names that may be near: names of one word holding a word related to
+        one of `keys`, and names of more words holding words related to two of them (or to
+        the only one)."""
+        holders = [self._holders(k) for k in dict.fromkeys(keys)]
         out: set[int] = set()
-        for words in related:
-            for word in words:
+        for k in dict.fromkeys(keys):
+            for word in self._related_words(k):
                 out.update(self._single.get(word, ()))
-        sizes = [sum(len(self._multi.get(w, ())) for w in words) for words in related]
-        order = sorted(range(len(related)), key=sizes.__getitem__)
-        for i in order[:-1] if len(order) > 1 else order:
-            for word in related[i]:
-                out.update(self._multi.get(word, ()))
+        if len(holders) == 1:
+            return out | holders[0]
+        for a, b in combinations(holders, 2):
+            out |= a & b
         return out
+
+    def _holders(self, word: str) -> frozenset[int]:
+        """The names of two words or more holding a word related to `word`, cached."""
+        found = self._holding.get(word)
+        if found is None:
+            ids: set[int] = set()
+            for other in self._related_words(word):
+                ids.update(self._multi.get(other, ()))
+            found = frozenset(ids)
+            if len(self._holding) < 200_000:
+                self._holding[word] = found
+        return found
 
     def _verify(self, name: str, folded: str, words: tuple[str, ...], keys: tuple[str, ...],
                 label: _Label) -> Near | None:
@@ -290,10 +311,11 @@ class NearNames:
         in_order = [i for _, (i, _, _) in sorted(used_l.items())]
         matched = sum(w * len(label.keys[j]) for j, (_, _, w) in used_l.items())
         unmatched_q = sum(len(k) for i, k in enumerate(keys) if i not in used_q)
-        score = 100.0 * matched / (sum(map(len, label.keys)) + 0.25 * unmatched_q)
+        closeness = matched / (sum(map(len, label.keys)) + 0.25 * unmatched_q)
         if in_order != sorted(in_order):
-            score -= 2.0
-        return Near(label.node_id, label.text, name, round(min(score, CAP[worst]), 1), worst)
+            closeness -= 0.02
+        # within its band: of two names near in the same way, the closer one ranks first
+        return Near(label.node_id, label.text, name, round(CAP[worst] * min(closeness, 1.0), 1), worst)
 
 
 def propose(incoming: Iterable[Node], index: NearNames, *, min_score: float = MIN_SCORE,
