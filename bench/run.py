@@ -8,6 +8,7 @@ import sys
 SCRIPTS = [
     "bench.path_query",
     "bench.search",
+    "bench.candidates",
     "bench.public_view",
     "bench.http_load",
     "bench.view_load",
