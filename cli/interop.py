@@ -49,5 +49,6 @@ def run(args: argparse.Namespace, store: GraphStore, public: GraphStore,
         return [str(f) for f in files], "\n".join(
             [f"exported {what}", *(f"wrote {f}" for f in files)]), []
     done = IMPORTS[args.format].load(args.paths, store, ImportOptions(
-        source_id=args.source_id, source_url=args.source_url, source_name=args.source_name))
+        source_id=args.source_id, source_url=args.source_url, source_name=args.source_name,
+        review=getattr(store, "files", None)))
     return done.as_json, done.summary, done.sensitivity_changes

@@ -23,8 +23,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from graph.errors import InvalidData, Problem
+from graph.identity import Candidate
 from graph.results import WriteReport
 from graph.store import GraphStore
+from loaders.linking import near_entities
 from loaders.native import Batch, Located, check_batch
 from schema.models import Citation, Edge, Node
 
@@ -225,11 +227,26 @@ def read_tables(paths: Iterable[Path], store: GraphStore, *,
 def load_tables(paths: Iterable[Path], store: GraphStore, *, replace: bool = False,
                 max_unpacked_bytes: int | None = None) -> WriteReport:
     """Validate every row of every file, then write them in one atomic store write."""
+    return load_for_review(paths, store, replace=replace,
+                           max_unpacked_bytes=max_unpacked_bytes)[0]
+
+
+def load_for_review(paths: Iterable[Path], store: GraphStore, *, replace: bool = False,
+                    max_unpacked_bytes: int | None = None,
+                    ) -> tuple[WriteReport, list[Candidate]]:
+    """`load_tables`, and the new rows whose names are near a stored entity's.
+
+    A row's id is the file's own statement of identity: a row with a new id is a new
+    entity, even where a stored one has the same name; that pair, like every near name,
+    waits for an editor (`loaders.linking`)."""
     from graph.memory import MemoryStore
 
     nodes, edges = read_tables(paths, MemoryStore() if replace else store,
                                max_unpacked_bytes=max_unpacked_bytes)
-    return store.write(nodes, edges, replace=replace)
+    stored = [] if replace else list(store.iter_nodes())
+    known = {n.id for n in stored}
+    candidates = near_entities([n for n in nodes if n.id not in known], stored, "import:csv")
+    return store.write(nodes, edges, replace=replace), candidates
 
 
 def zip_tables(path: Path, problems: list[Problem],

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InvalidData, Problem
+from graph.identity import Candidate
 from graph.results import SensitivityChange, WriteReport
+from graph.review import ReviewFiles
 from graph.store import GraphStore
 from loaders import csv_format, ftm, native, text_report
 
@@ -32,6 +34,8 @@ class ImportOptions:
     source_name: str | None = None
     #: the most a zip of CSV files may unpack to; None: no limit
     max_unpacked_bytes: int | None = None
+    #: the review queue near names go to (`loaders.linking`); None: only reported
+    review: ReviewFiles | None = None
 
 
 @dataclass
@@ -46,6 +50,8 @@ class Imported:
     #: what the format tells beyond the write, as JSON data (FtM's counts, a report's
     #: mentions); None when the write report says it all
     details: Any = None
+    #: near names the import did not link, proposed to an editor
+    candidates: list[Candidate] = field(default_factory=list)
 
     @property
     def as_json(self) -> Any:
@@ -74,33 +80,53 @@ def _written(write: WriteReport) -> Imported:
     return Imported(write.summary(), write, write.sensitivity_changes)
 
 
+def _queued(done: Imported, options: ImportOptions) -> Imported:
+    """The import with its candidates in the review queue, and said in its summary."""
+    if not done.candidates:
+        return done
+    added = options.review.propose(done.candidates) if options.review is not None else 0
+    where = (f"{added} new in the review queue (repgraph review)" if options.review is not None
+             else "no review queue was given: they are only listed here")
+    done.summary += (f"\n{len(done.candidates)} near name(s) not linked, waiting for an editor's "
+                     f"decision: {where}")
+    if isinstance(done.details, dict):
+        done.details["candidates"] = [c.id for c in done.candidates]
+    return done
+
+
 def _native(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> Imported:
     return _written(native.load(paths, store, replace=options.replace))
 
 
 def _csv(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> Imported:
-    return _written(csv_format.load_tables(paths, store, replace=options.replace,
-                                           max_unpacked_bytes=options.max_unpacked_bytes))
+    write, candidates = csv_format.load_for_review(
+        paths, store, replace=options.replace, max_unpacked_bytes=options.max_unpacked_bytes)
+    done = _written(write)
+    done.candidates = candidates
+    return _queued(done, options)
 
 
 def _ftm(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> Imported:
     found = ftm.load_ftm(paths, store, source_id=options.source_id,
                          source_url=options.source_url, source_name=options.source_name)
-    return Imported(found.summary(), found.write or WriteReport(), found.sensitivity_changes, {
-        "imported": dict(found.imported), "matched": found.matched,
-        "skipped": {s: dict(r) for s, r in found.skipped.items()},
-        "ignored_topics": dict(found.ignored_topics)})
+    return _queued(Imported(
+        found.summary(), found.write or WriteReport(), found.sensitivity_changes, {
+            "imported": dict(found.imported), "matched": found.matched,
+            "skipped": {s: dict(r) for s, r in found.skipped.items()},
+            "ignored_topics": dict(found.ignored_topics)}, found.candidates), options)
 
 
 def _text(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> Imported:
     readings = [text_report.import_report(p, store, source_id=options.source_id) for p in paths]
     writes = [r.write for r in readings if r.write is not None]
-    return Imported("\n\n".join(r.summary() for r in readings),
-                    writes[-1] if writes else WriteReport(),
-                    [c for w in writes for c in w.sensitivity_changes],
-                    [{"source": r.source.id, "mentions": r.mentions,
-                      "unplaced": [{"name": u.name, "paragraphs": list(u.paragraphs),
-                                    "why": u.why} for u in r.unplaced]} for r in readings])
+    return _queued(Imported(
+        "\n\n".join(r.summary() for r in readings), writes[-1] if writes else WriteReport(),
+        [c for w in writes for c in w.sensitivity_changes],
+        [{"source": r.source.id, "mentions": r.mentions,
+          "candidates": [c.id for c in r.candidates],
+          "unplaced": [{"name": u.name, "paragraphs": list(u.paragraphs), "why": u.why}
+                       for u in r.unplaced]} for r in readings],
+        [c for r in readings for c in r.candidates]), options)
 
 
 FORMATS: dict[str, ImportFormat] = {f.name: f for f in (

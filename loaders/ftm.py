@@ -29,10 +29,12 @@ from followthemoney.types import registry
 from pydantic import ValidationError
 
 from graph.errors import InvalidData, Problem
+from graph.identity import Candidate
 from graph.results import SensitivityChange, WriteReport
 from graph.search import fold
 from graph.store import GraphStore, merge_edge, merge_node
 from loaders.ftm_stream import Entity, read_entities
+from loaders.linking import near_entities
 from schema.ftm import PARTY_ROLES, SCHEMA_EDGE, SCHEMA_KIND, PropertyMap, properties_of
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import RELATIONS, NodeKind, is_valid_id
@@ -62,6 +64,8 @@ class FtmReport:
     skipped: dict[str, Counter[str]] = field(default_factory=dict)
     ignored_topics: Counter[str] = field(default_factory=Counter)
     matched: dict[str, str] = field(default_factory=dict)
+    #: new entities whose names are near stored ones: for an editor (`loaders.linking`)
+    candidates: list[Candidate] = field(default_factory=list)
     write: WriteReport | None = None
     #: of every stream's write, where `write` is the last stream's
     sensitivity_changes: list[SensitivityChange] = field(default_factory=list)
@@ -76,6 +80,9 @@ class FtmReport:
                                      or "nothing"))
         lines += [f"matched {ftm_id} to existing {node_id}" for ftm_id, node_id in
                   sorted(self.matched.items())]
+        lines += [f"near {c.incoming.name} [{c.incoming.id}] ~ {c.stored.name} [{c.stored.id}] "
+                  f"({c.how}, score {c.score:g}): for review, not linked"
+                  for c in self.candidates]
         for schema, reasons in sorted(self.skipped.items()):
             lines += [f"skipped {n} {schema}: {reason}" for reason, n in sorted(reasons.items())]
         if self.ignored_topics:
@@ -325,6 +332,9 @@ def read_ftm(path: Path, store: GraphStore, source: Node | None = None,
     if importer.problems:
         raise InvalidData(importer.problems)
     nodes = [importer.source, *importer.nodes.values()]
+    report.candidates = near_entities(
+        [n for n in importer.nodes.values() if n.id not in importer.existing],
+        importer.existing.values(), "import:ftm")
     return nodes, list(importer.edges.values()), report
 
 
@@ -341,6 +351,7 @@ def load_ftm(paths: Iterable[Path], store: GraphStore, *, source_id: str | None 
         for schema, reasons in one.skipped.items():
             report.skipped.setdefault(schema, Counter()).update(reasons)
         report.matched.update(one.matched)
+        report.candidates += one.candidates
         report.write = one.write
         report.sensitivity_changes += one.write.sensitivity_changes
     return report

@@ -1,18 +1,20 @@
 """Finding the graph's entities in running text, erring on the side of missing a mention.
 
 A wrong MENTIONS edge ties a real person to a text about someone else, so the rule
-is deliberately strict (documented in docs/formats.md):
+is deliberately strict (documented in docs/formats.md and docs/identity.md):
 
 * Words are compared folded (`graph.search.fold`: case, diacritics and Cyrillic
   transliteration removed), must be capitalised in the text, and the words of one
   name must follow each other with nothing but spaces between them.
-* A **person** is found by a full name or multi-word alias, its words in order or
-  reversed ("Zhylanbayev Marat"). Words of five letters or more may differ by one
-  edit (a typo or transliteration variant, "Barylk"/"Barlyk"), of eight or more by
-  two; shorter words must be equal.
-* A person's **surname alone** counts only where it is distinctive (at least five
-  letters, no other person in the graph shares it even approximately) and only in
-  a report that names the person in full somewhere.
+* A **person** is linked only by a full name or multi-word alias written exactly
+  (after folding), its words in order or reversed ("Zhylanbayev Marat").
+* Everything else that looks like a person is only *near* (`Match.exact` is False), and
+  becomes a candidate for an editor (`graph.identity`), never a link: a full name with
+  words of five letters or more one edit away (a typo, a transliteration variant or a
+  case ending, "Barylk"/"Barlyk", "Sadykov"/"Sadykova"), of eight or more two; and a
+  person's **surname alone** where it is distinctive (at least five letters, no other
+  person in the graph shares it even approximately) in a report that names the person
+  in full somewhere.
 * Other entities are found by a name or alias of at least two significant words
   (capitalised as in the graph), an all-capitals acronym ("DCK"), or a one-word
   primary name of four letters or more. One-word aliases that are ordinary words
@@ -56,6 +58,8 @@ class Match:
     end: int
     words: int
     how: str  # "full name", "surname", "name"
+    #: the words are the name's, exactly (folded): a link; otherwise a candidate
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -119,17 +123,26 @@ class NameMatcher:
                 (raw[0].isupper() and len(raw[0]) >= 2) or (primary and len(raw[0]) >= 4)):
             self.patterns.append(Pattern(node.id, words, (True,), False, "name"))
 
-    def _at(self, pattern: Pattern, words: list[Word], i: int) -> bool:
+    def _at(self, pattern: Pattern, words: list[Word], i: int) -> bool | None:
+        """Whether the pattern is at word `i`: True exactly, False nearly (a person's name
+        misspelt), None not at all."""
         window = words[i:i + len(pattern.words)]
         if len(window) < len(pattern.words) or not all(w.joined for w in window[1:]):
-            return False
+            return None
         if pattern.person:
-            return all(w.capitalised for w in window) and (
-                all(similar(p, w.norm) for p, w in zip(pattern.words, window, strict=True))
-                or all(similar(p, w.norm) for p, w in
-                       zip(reversed(pattern.words), window, strict=True)))
-        return all(p == w.norm and (w.capitalised or not cap) for p, w, cap
-                   in zip(pattern.words, window, pattern.capitals, strict=True))
+            if not all(w.capitalised for w in window):
+                return None
+            written = tuple(w.norm for w in window)
+            if written in (pattern.words, tuple(reversed(pattern.words))):
+                return True
+            near = (all(similar(p, w) for p, w in zip(pattern.words, written, strict=True))
+                    or all(similar(p, w) for p, w in
+                           zip(reversed(pattern.words), written, strict=True)))
+            return False if near else None
+        if all(p == w.norm and (w.capitalised or not cap) for p, w, cap
+               in zip(pattern.words, window, pattern.capitals, strict=True)):
+            return True
+        return None
 
     def full_matches(self, text: str) -> list[Match]:
         words = words_of(text)
@@ -141,14 +154,15 @@ class NameMatcher:
             n = len(pattern.words)
             starts = {pattern.words[0][0], pattern.words[-1][0] if pattern.person else ""}
             for i in sorted(j for c in starts for j in by_initial.get(c, [])):
-                if self._at(pattern, words, i):
+                at = self._at(pattern, words, i)
+                if at is not None:
                     found.append(Match(pattern.node_id, words[i].start, words[i + n - 1].end,
-                                       n, pattern.how))
+                                       n, pattern.how, exact=at))
         return found
 
     def surname_matches(self, text: str, named: set[str]) -> list[Match]:
         """Distinctive surnames of persons the report names in full somewhere."""
-        return [Match(pid, w.start, w.end, 1, "surname") for w in words_of(text)
+        return [Match(pid, w.start, w.end, 1, "surname", exact=False) for w in words_of(text)
                 if w.capitalised and (pid := self.surnames.get(w.norm)) in named]
 
     @staticmethod
@@ -159,7 +173,8 @@ class NameMatcher:
         is kept as well: naming a case after someone mentions them.
         """
         chosen: list[Match] = []
-        for m in sorted(matches, key=lambda m: (-m.words, -(m.end - m.start), m.start)):
+        for m in sorted(matches, key=lambda m: (not m.exact, -m.words, -(m.end - m.start),
+                                                m.start)):
             if all(m.end <= c.start or m.start >= c.end or m.node_id == c.node_id
                    or (m.how == "full name" and c.how == "name"
                        and c.start <= m.start and m.end <= c.end)

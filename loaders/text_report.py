@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
+from rapidfuzz import fuzz
 
+from graph.candidates import NearNames
 from graph.errors import InvalidData, Problem
+from graph.identity import Candidate, mention_candidate
 from graph.results import WriteReport
 from graph.search import fold
 from graph.store import GraphStore
@@ -80,12 +83,20 @@ class ReportReading:
     paragraphs: list[Paragraph]
     mentions: dict[str, list[str]] = field(default_factory=dict)  # node id -> paragraphs
     unplaced: list[Unplaced] = field(default_factory=list)
+    #: names near a stored entity's, each waiting for an editor (`graph.identity`)
+    candidates: list[Candidate] = field(default_factory=list)
     write: WriteReport | None = None
 
     def summary(self) -> str:
         lines = [f"{self.source.name} [{self.source.id}]: {len(self.paragraphs)} paragraphs, "
                  f"{len(self.mentions)} known entities mentioned"]
         lines += [f"  {node_id}: {', '.join(paras)}" for node_id, paras in self.mentions.items()]
+        if self.candidates:
+            lines.append("near names, linked only if an editor decides (repgraph review):")
+            lines += [f"  {c.incoming.name} ~ {c.stored.name} [{c.stored.id}] ({c.how}, "
+                      f"score {c.score:g}; "
+                      f"{', '.join(x.paragraph or '' for x in c.incoming.citations)})"
+                      for c in self.candidates]
         if self.unplaced:
             lines.append("names not in the graph, for review:")
             lines += [f"  {u.name} ({u.why}; {', '.join(u.paragraphs)})" for u in self.unplaced]
@@ -207,15 +218,23 @@ def read_report(path: Path, store: GraphStore, source_id: str | None = None,
     if source.kind is not NodeKind.SOURCE:
         raise InvalidData([Problem(str(path), None, "source",
                                    f"{source.id!r} exists and is a {source.kind}, not a source")])
-    matcher = NameMatcher(list(store.iter_nodes()))
+    stored = list(store.iter_nodes())
+    matcher = NameMatcher(stored)
     full = {p.label: matcher.full_matches(p.text) for p in paragraphs}
-    named = {m.node_id for ms in full.values() for m in ms if m.how == "full name"}
+    named = {m.node_id for ms in full.values() for m in ms if m.how == "full name" and m.exact}
     reading = ReportReading(source, paragraphs)
     unplaced: dict[str, Unplaced] = {}
+    near: dict[tuple[str, str], tuple[str, list[str]]] = {}  # (id, folded) -> written, paras
     for para in paragraphs:
         found: list[Match] = NameMatcher.resolve(
             full[para.label] + matcher.surname_matches(para.text, named))
         for m in found:
+            if not m.exact:
+                written = para.text[m.start:m.end]
+                entry = near.setdefault((m.node_id, fold(written)), (written, []))
+                if para.label not in entry[1]:
+                    entry[1].append(para.label)
+                continue
             cited = reading.mentions.setdefault(m.node_id, [])
             if para.label not in cited:
                 cited.append(para.label)
@@ -228,6 +247,24 @@ def read_report(path: Path, store: GraphStore, source_id: str | None = None,
             unplaced[key] = Unplaced(prev.name if prev else name, tuple(dict.fromkeys(paras)),
                                      prev.why if prev else why)
     reading.unplaced = list(unplaced.values())
+    by_id = {n.id: n for n in stored}
+    reading.candidates = [
+        mention_candidate(by_id[node_id], source.id, written, paras,
+                          fuzz.ratio(folded, fold(by_id[node_id].name)),
+                          "surname" if len(folded.split()) == 1 else "similar", "import:text")
+        for (node_id, folded), (written, paras) in near.items()
+        # a near name of someone the same paragraphs name exactly adds nothing to review
+        if not set(paras) <= set(reading.mentions.get(node_id, []))]
+    if reading.unplaced:  # names in no record may still be near one (another spelling)
+        index = NearNames(n for n in stored if n.kind is NodeKind.PERSON and not n.group)
+        taken = {c.id for c in reading.candidates}
+        for name in reading.unplaced:
+            for hit in index.near(name.name, NodeKind.PERSON):
+                found = mention_candidate(by_id[hit.node_id], source.id, name.name,
+                                          name.paragraphs, hit.score, hit.how, "import:text")
+                if hit.how != "exact" and found.id not in taken:
+                    taken.add(found.id)
+                    reading.candidates.append(found)
     edges = [Edge(type="MENTIONS", source=source.id, target=node_id,
                   citations=[Citation(source=source.id, paragraph=p) for p in paras])
              for node_id, paras in reading.mentions.items()]

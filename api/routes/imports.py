@@ -98,7 +98,8 @@ async def import_data(
         raise InvalidData([Problem(name, None, "", "the request body is empty: send the file "
                                    "to import as the body")])
     entry.update(bytes=len(body), sha256=hashlib.sha256(body).hexdigest())
-    options = ImportOptions(max_unpacked_bytes=settings.max_import_bytes * UNPACKED_FACTOR)
+    options = ImportOptions(max_unpacked_bytes=settings.max_import_bytes * UNPACKED_FACTOR,
+                            review=request.app.state.store.files)
     done = await anyio.to_thread.run_sync(load_upload, format, body, name, store, options)
     entry.update(summary=done.summary, sensitivity_changes=[
         c.model_dump(mode="json") for c in done.sensitivity_changes])

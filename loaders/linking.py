@@ -1,0 +1,40 @@
+"""What an import links by itself, and what it leaves to an editor.
+
+An importer links a record to a stored entity only on its id, or on a name or alias equal
+after folding (case, diacritics, script) to exactly one stored entity of its kind. Every
+other nearness (another spelling, a case ending, a shortened or longer name, two stored
+entities with the one name) is a `Candidate` for the review queue (`graph.review`), found
+by `graph.candidates` without comparing every pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.candidates import NearNames, propose
+from graph.identity import Candidate, entity_candidate
+from schema.models import Node
+from schema.vocabulary import NodeKind
+
+#: kinds an import may hold twice under two ids: the ones named after someone or something
+LINKED_KINDS = frozenset(NodeKind) - {NodeKind.SOURCE}
+
+
+def near_entities(new: Iterable[Node], stored: Iterable[Node], proposed_by: str,
+                  ) -> list[Candidate]:
+    """Candidates pairing each new record with the stored entities whose names are near."""
+    incoming = [n for n in new if n.kind in LINKED_KINDS and not n.group]
+    if not incoming:
+        return []
+    known = {n.id: n for n in stored if n.kind in LINKED_KINDS and not n.group}
+    index = NearNames(known.values())
+    found = [entity_candidate(known[near.node_id], node, near.score, near.how, proposed_by)
+             for node, near in propose(incoming, index)
+             if near.node_id != node.id and near.node_id in known]
+    # the same name under another id (a table's own id, or two stored entities of that
+    # name) is not linked either: an editor says whether it is the same entity
+    for node in incoming:
+        same = {i for label in (node.name, *node.aliases) for i in index.exact(label, node.kind)}
+        found += [entity_candidate(known[i], node, 100.0, "exact", proposed_by)
+                  for i in sorted(same - {node.id}) if i in known]
+    return found
