@@ -258,13 +258,14 @@ def read_report(path: Path, store: GraphStore, source_id: str | None = None,
     if reading.unplaced:  # names in no record may still be near one (another spelling)
         index = NearNames(n for n in stored if n.kind is NodeKind.PERSON and not n.group)
         taken = {c.id for c in reading.candidates}
-        for name in reading.unplaced:
-            for hit in index.near(name.name, NodeKind.PERSON):
-                found = mention_candidate(by_id[hit.node_id], source.id, name.name,
-                                          name.paragraphs, hit.score, hit.how, "import:text")
-                if hit.how != "exact" and found.id not in taken:
-                    taken.add(found.id)
-                    reading.candidates.append(found)
+        for unknown in reading.unplaced:
+            for hit in index.near(unknown.name, NodeKind.PERSON):
+                proposal = mention_candidate(by_id[hit.node_id], source.id, unknown.name,
+                                             unknown.paragraphs, hit.score, hit.how,
+                                             "import:text")
+                if hit.how != "exact" and proposal.id not in taken:
+                    taken.add(proposal.id)
+                    reading.candidates.append(proposal)
     edges = [Edge(type="MENTIONS", source=source.id, target=node_id,
                   citations=[Citation(source=source.id, paragraph=p) for p in paras])
              for node_id, paras in reading.mentions.items()]
