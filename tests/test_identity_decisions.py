@@ -16,7 +16,7 @@ import pytest
 
 from cli.main import main
 from config import Settings, get_settings
-from graph import open_store
+from graph import open_store, with_decisions
 from graph.identity import Judgement, entity_candidate, mention_candidate
 from graph.public import PublicView
 from graph.review import ReviewFiles
@@ -175,3 +175,23 @@ def test_a_confirmed_mention_adds_the_relationship_and_undoing_removes_it(
     files.decide(store, candidate.id, Judgement.UNDONE, by="test", over_api=False)
     assert _graph(store) == before
 
+
+
+def test_decisions_apply_alike_on_every_backend(settings: Settings,
+                                                blank_store: GraphStore) -> None:
+    """The resolver reads through the store contract, so Neo4j gives what the embedded
+    store gives: a merge on read, and the stored records untouched for an undo."""
+    store = with_decisions(blank_store, settings)
+    native.load([DATASET], store, replace=True)
+    store.write([SOURCE, TWIN], [TWIN_EDGE])
+    before = _graph(store)
+    candidate = _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    files = ReviewFiles.of(settings)
+    files.decide(store, candidate, Judgement.SAME, by="test", over_api=False)
+    assert store.get_node("marat-jylanbaev").id == "marat-zhylanbayev"
+    path = store.find_paths("marat-jylanbaev", "alga-kazakhstan", max_hops=2,
+                            all_shortest=False, types=None, avoid=frozenset(), limit=1)
+    assert path and path[0].nodes[0] == "marat-zhylanbayev"
+    assert blank_store.get_node("marat-jylanbaev").name == "Marat Jylanbaev"  # as stored
+    files.decide(store, candidate, Judgement.UNDONE, by="test", over_api=False)
+    assert _graph(store) == before
