@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     check_vendor_files()
     app.include_router(pages.router)
+    app.include_router(review.page)
     app.include_router(signin.router, responses={**BAD_KEY, **RATE_LIMITED})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # outermost last: CORS answers preflights, then the trust boundary (which also sets

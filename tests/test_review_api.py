@@ -98,3 +98,15 @@ def test_an_unknown_candidate_is_a_404_that_echoes_nothing(setup: tuple) -> None
     assert missing.status_code == 404 and "0000" not in missing.text
     bad = editor.post("/api/review/cand-0000000000000000", json={"judgement": "maybe"})
     assert bad.status_code == 422
+
+
+def test_the_review_page_is_for_editors_and_unknown_to_the_public(setup: tuple) -> None:  # type: ignore[type-arg]
+    _, public, editor, (first, _) = setup
+    page = editor.get("/review")
+    assert page.status_code == 200 and first in page.text and "Marat Jylanbaev" in page.text
+    hidden, unknown = public.get("/review"), public.get("/no-such-page")
+    assert hidden.status_code == unknown.status_code == 404
+    assert hidden.content == unknown.content
+    assert sorted(k for k in hidden.headers if k != "date") == sorted(
+        k for k in unknown.headers if k != "date")
+    assert 'href="/review"' not in public.get("/").text

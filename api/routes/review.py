@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import anyio.to_thread
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from api.audit import AuditedRoute
 from api.deps import StoreDep
 from api.errors import ErrorBody, Responses
-from api.security import EditorDep
+from api.security import PUBLIC, Audience, EditorDep
+from api.views.render import render
 from graph.identity import Candidate, Decision, Judgement
 from graph.review import ReviewFiles
 from graph.store import GraphStore
@@ -24,6 +26,7 @@ from schema.vocabulary import Sensitivity
 
 reading = APIRouter(tags=["review"])
 deciding = APIRouter(tags=["review"], route_class=AuditedRoute)
+page = APIRouter(include_in_schema=False)
 
 EDITORS_ONLY: Responses = {401: {"model": ErrorBody, "description": "no or wrong editor API key"}}
 CandidateId = Annotated[str, Path(pattern=r"^cand-[0-9a-f]{16}$",
@@ -77,3 +80,14 @@ async def decide(request: Request, editor: EditorDep, store: StoreDep,
                             sensitivity=body.sensitivity, note=body.note)
 
     return await anyio.to_thread.run_sync(record, store)
+
+
+@page.get("/review", response_class=HTMLResponse)
+async def review_page(request: Request, store: StoreDep) -> HTMLResponse:
+    """The queue for a signed-in editor; for anyone else the answer of a path that does
+    not exist, so the public learns nothing of it."""
+    audience: Audience = getattr(request.state, "audience", PUBLIC)
+    if not audience.editor:
+        raise HTTPException(404, "Not Found")
+    waiting = await anyio.to_thread.run_sync(review_files(request).open_candidates, store)
+    return render("review.html", title="Identity review", candidates=waiting)
