@@ -61,10 +61,11 @@ class Unresolved(NodeNotFound):
 
 
 class Ambiguous(Unresolved):
-    """A name that is the name or alias of several entities: none of them is chosen."""
+    """A name that is the name or alias of several entities: none of them is chosen, and
+    `candidates` holds them all."""
 
-    def __init__(self, ref: str, nodes: Sequence[Hit]) -> None:
-        super().__init__(ref, nodes)
+    def __init__(self, ref: str, candidates: Sequence[Hit]) -> None:
+        super().__init__(ref, candidates)
         self.args = (f"{len(self.candidates)} entities have the name {ref!r}",)
 
 

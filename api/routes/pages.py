@@ -184,6 +184,8 @@ class _Named:
 def _name(store: GraphStore, parameter: str, ref: str) -> _Named:
     """An id, or an exact name or alias (`graph.search.resolve_id`); never a near name.
     The candidates come from the reader's own search (the public view for the public)."""
+    if store.has_node(ref):  # an id: no index to build
+        return _Named(parameter, ref, ref, [])
     try:
         return _Named(parameter, ref, resolve_id(store, search_index(store), ref), [])
     except Unresolved as exc:
