@@ -1,7 +1,9 @@
 """`repgraph`: load data, look at the graph and ask it questions from a terminal.
 
-Entities can be named by id or by name; when a name is not exact, the closest
-match is used and printed, so the answer never silently refers to someone else.
+Entities can be named by id or by name (or alias): case, diacritics and script do not
+matter, but a name must be exact. Anything else runs nothing: the command exits 2 and
+lists the closest candidates, so an answer never refers to someone else. `--closest`
+on a query takes the closest candidate instead, and says which.
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ from cli import editors, interop, review, tiers
 from cli.rotate import rotate_secret
 from config import Settings, get_settings
 from graph import open_store, queries
-from graph.errors import InvalidData, RepgraphError
+from graph.errors import Ambiguous, InvalidData, RepgraphError, Unresolved
 from graph.public import PublicViews
 from graph.redaction import RedactionKeys
 from graph.results import Path as GraphPath
 from graph.results import SensitivityChange
-from graph.search import SearchIndex
+from graph.search import Hit, SearchIndex, resolve_id
 from graph.store import GraphStore
 from loaders import native
 from loaders.formats import FORMATS, ImportOptions
@@ -62,23 +64,27 @@ def _parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("query", help="ask the graph a question").add_subparsers(
         dest="query", required=True)
-    path = q.add_parser("path", help="how are two entities connected?")
+    naming = argparse.ArgumentParser(add_help=False)
+    naming.add_argument("--closest", action="store_true",
+                        help="a name that is no entity's: take the closest match (printed) "
+                             "instead of listing candidates and exiting 2")
+    path = q.add_parser("path", help="how are two entities connected?", parents=[naming])
     path.add_argument("source")
     path.add_argument("target")
     path.add_argument("--max-hops", type=int)
     path.add_argument("--all", action="store_true", help="all shortest paths")
     path.add_argument("--types", help="comma-separated relationship types to follow")
     path.add_argument("--avoid", help="comma-separated entities to route around")
-    rel = q.add_parser("relatives", help="who was targeted through relatives")
+    rel = q.add_parser("relatives", help="who was targeted through relatives", parents=[naming])
     rel.add_argument("--target")
     rel.add_argument("--relative")
-    nb = q.add_parser("neighbours", help="entities around one entity")
+    nb = q.add_parser("neighbours", help="entities around one entity", parents=[naming])
     nb.add_argument("entity")
     nb.add_argument("--depth", type=int, default=1)
     nb.add_argument("--limit", type=int, default=50)
-    links = q.add_parser("case-links", help="cases linked to a case")
+    links = q.add_parser("case-links", help="cases linked to a case", parents=[naming])
     links.add_argument("case")
-    tl = q.add_parser("timeline", help="dated facts of an entity, in order")
+    tl = q.add_parser("timeline", help="dated facts of an entity, in order", parents=[naming])
     tl.add_argument("entity")
 
     interop.add_parsers(sub)
@@ -93,14 +99,64 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _resolve(store: GraphStore, index: SearchIndex | None, ref: str) -> str:
-    if store.has_node(ref):
-        return ref
-    index = index or SearchIndex.of(store)
-    node, exact = index.resolve(ref)
-    if not exact:
-        print(f"(taking {ref!r} as {node.name} [{node.id}])", file=sys.stderr)
-    return node.id
+class _Names:
+    """Names typed on the command line, made ids (`graph.search.resolve_id`); the search
+    index is built once, and only if some name is not an id."""
+
+    def __init__(self, store: GraphStore, closest: bool) -> None:
+        self.store, self.closest = store, closest
+        self._index: SearchIndex | None = None
+
+    def __call__(self, ref: str) -> str:
+        if self.store.has_node(ref):
+            return ref
+        self._index = self._index or SearchIndex.of(self.store)
+        try:
+            return resolve_id(self.store, self._index, ref)
+        except Ambiguous:
+            raise  # two entities of that name: the closest is no better than the other
+        except Unresolved as exc:
+            best = exc.candidates[:1]
+            if not self.closest or not best or (
+                    len(exc.candidates) > 1 and exc.candidates[1].score == best[0].score):
+                raise
+            print(f"(--closest: taking {ref!r} as {_candidate(best[0])}, "
+                  f"{best[0].match} {best[0].score})", file=sys.stderr)
+            return best[0].node.id
+
+
+def _candidate(hit: Hit) -> str:
+    return f"{hit.node.name} [{hit.node.id}] ({hit.node.kind.value})"
+
+
+def _unresolved(exc: Unresolved) -> str:
+    """What the CLI prints for a name it would not guess: the error, then the candidates."""
+    lines = [f"error: {exc}"]
+    if isinstance(exc, Ambiguous):
+        lines.append("which one: " + ", ".join(map(_candidate, exc.candidates))
+                     + "; name it by id")
+    elif exc.candidates:
+        lines.append("did you mean: " + ", ".join(map(_candidate, exc.candidates))
+                     + " (or pass --closest to take the first)")
+    else:
+        lines.append("no entity has a similar name (repgraph search NAME finds ids)")
+    return "\n".join(lines)
+
+
+def _hit_row(hit: Hit) -> dict[str, object]:
+    return {"id": hit.node.id, "kind": hit.node.kind.value, "name": hit.node.name,
+            "match": hit.match.value, "score": hit.score}
+
+
+def _search_text(found: dict[str, list[dict[str, object]]]) -> str:
+    """Matches, then weak ones under "similar names": those are not answers."""
+    def lines(rows: list[dict[str, object]]) -> list[str]:
+        return [f"{r['score']!s:>5}  {r['match']!s:<7} {r['kind']!s:<12} {r['name']} [{r['id']}]"
+                for r in rows]
+    text = lines(found["items"]) or ["no match"]
+    if found["similar"]:
+        text += ["", "similar names (not matches):", *lines(found["similar"])]
+    return "\n".join(text)
 
 
 def _emit(result: object, as_json: bool, text: str) -> None:
@@ -140,19 +196,19 @@ def _touch(store: GraphStore) -> str:
 
 
 def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
-    index = None
+    resolve = _Names(store, args.closest)
     if args.query == "path":
-        src, dst = _resolve(store, index, args.source), _resolve(store, index, args.target)
+        src, dst = resolve(args.source), resolve(args.target)
         found = queries.paths(store, src, dst, max_hops=args.max_hops,
                               mode="all" if args.all else "shortest",
                               types=args.types.split(",") if args.types else None,
-                              avoid=[_resolve(store, index, a) for a in args.avoid.split(",")]
+                              avoid=[resolve(a) for a in args.avoid.split(",")]
                               if args.avoid else ())
         text = "\n\n".join(map(_format_path, found)) or f"no path between {src} and {dst}"
         _emit(found, args.json, text)
     elif args.query == "relatives":
-        target = _resolve(store, index, args.target) if args.target else None
-        relative = _resolve(store, index, args.relative) if args.relative else None
+        target = resolve(args.target) if args.target else None
+        relative = resolve(args.relative) if args.relative else None
         items = queries.targeted_through_relatives(store, target, relative)
         text = "\n".join(
             f"{r.relative.name} ({r.relation or 'relative'}) of {r.target.name}: "
@@ -160,20 +216,20 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
             f"[{'; '.join(c.source + ' ' + c.locator for c in r.citations)}]" for r in items)
         _emit(items, args.json, text or "no one found")
     elif args.query == "neighbours":
-        nb = queries.neighbourhood(store, _resolve(store, index, args.entity), depth=args.depth,
+        nb = queries.neighbourhood(store, resolve(args.entity), depth=args.depth,
                                    limit=args.limit)
         text = "\n".join(f"{n.kind:<12} {n.name} [{n.id}]" for n in nb.nodes)
         if nb.truncated:
             text += f"\n... {nb.total_nodes - len(nb.nodes)} more"
         _emit(nb, args.json, text)
     elif args.query == "case-links":
-        links = queries.case_links(store, _resolve(store, index, args.case))
+        links = queries.case_links(store, resolve(args.case))
         text = "\n".join(f"{lk.case.name} [{lk.case.id}] shares " + "; ".join(
             f"{cat}: {', '.join(n.name for n in ns)}" for cat, ns in lk.shared.items())
             for lk in links)
         _emit(links, args.json, text or "no linked cases")
     elif args.query == "timeline":
-        entries = queries.timeline(store, _resolve(store, index, args.entity))
+        entries = queries.timeline(store, resolve(args.entity))
         text = "\n".join(f"{e.date:<10} {e.type:<26} {e.other.name}" for e in entries)
         _emit(entries, args.json, text or "no dated facts")
 
@@ -256,11 +312,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 kind = NodeKind(args.kind) if args.kind else None
                 hits = SearchIndex.of(store).search(args.text, kind=kind, limit=args.limit)
-                rows = [{"id": h.node.id, "kind": h.node.kind.value, "name": h.node.name,
-                         "score": h.score} for h in hits]
-                _emit(rows, args.json, "\n".join(
-                    f"{r['score']:>5}  {r['kind']:<12} {r['name']} [{r['id']}]" for r in rows)
-                    or "no match")
+                found = {"items": [_hit_row(h) for h in hits if not h.weak],
+                         "similar": [_hit_row(h) for h in hits if h.weak]}
+                _emit(found, args.json, _search_text(found))
             elif args.command in ("import", "export"):
                 public = PublicViews(store, RedactionKeys.of(settings)).get()
                 result, text, changes = interop.run(args, store, public)
@@ -272,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidData as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Unresolved as exc:
+        print(_unresolved(exc), file=sys.stderr)
+        return 2
     except (RepgraphError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,12 @@ the id that was not found, the two ends of a path that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.search import Hit
 
 
 class RepgraphError(Exception):
@@ -48,6 +53,28 @@ class UnknownCandidate(NodeNotFound):
     def __init__(self, candidate: str) -> None:
         super().__init__(candidate)
         self.args = (f"no candidate with id {candidate!r}",)
+
+
+class Unresolved(NodeNotFound):
+    """A name typed by a person is no id and no stored name or alias: nothing is run on a guess.
+
+    `candidates` are the closest search hits (possibly none), for the person to choose
+    from; a not-found answer to the public never carries them (`api/errors.py`).
+    """
+
+    def __init__(self, ref: str, candidates: Sequence[Hit]) -> None:
+        self.node_id = self.ref = ref
+        self.candidates = list(candidates)
+        RepgraphError.__init__(self, f"no entity has the id or name {ref!r}")
+
+
+class Ambiguous(Unresolved):
+    """A name that is the name or alias of several entities: none of them is chosen, and
+    `candidates` holds them all."""
+
+    def __init__(self, ref: str, candidates: Sequence[Hit]) -> None:
+        super().__init__(ref, candidates)
+        self.args = (f"{len(self.candidates)} entities have the name {ref!r}",)
 
 
 class WrongKind(RepgraphError):

@@ -4,6 +4,16 @@ Every name and alias is folded to plain lower-case ASCII (`anyascii` translitera
 Cyrillic and strips diacritics), then matched exactly, by prefix, or by
 `rapidfuzz` similarity. The index is rebuilt when the store's content changes.
 
+Each hit says how it matched (`Match`): the id, the name or an alias (after folding), a
+prefix (the query begins the name, or is whole words of it), or a similar name. A
+similar name scoring below `WEAK_BELOW` is a weak match: callers list it apart, as a
+"similar name", never as an answer.
+
+Search proposes; it never decides who someone is. `SearchIndex.resolve` turns what a
+person typed into an entity only for an id or an exact name or alias (after folding);
+anything else raises `Unresolved` with the closest hits as candidates, and a name that
+several entities share raises `Ambiguous` with all of them.
+
 A small graph (the real dataset) is scanned whole for every query. A large one
 would make that scan cost hundreds of milliseconds, so its names are also indexed
 by word (`_WordIndex`): a query only scores the few hundred names that share a word,
@@ -19,11 +29,12 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
-from graph.errors import NodeNotFound
+from graph.errors import Ambiguous, Unresolved
 from graph.store import GraphStore
 from schema.models import Node
 from schema.vocabulary import NodeKind
@@ -31,6 +42,12 @@ from schema.vocabulary import NodeKind
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 #: Below this many names every query scans them all, so answers there are exhaustive.
 SCAN_BELOW = 5_000
+#: A similar name scoring below this is a weak match ("similar names"): never an answer.
+#: 'Marta' is 78 like 'Marat Zhylanbaev', 'Nazarbayev' 69 like 'Tokayev'; a one-letter
+#: slip in a full name ('Bota Jardemali') stays above 85.
+WEAK_BELOW = 80.0
+#: How many of the closest hits an `Unresolved` carries as candidates.
+CANDIDATES = 5
 
 
 def fold(text: str) -> str:
@@ -40,11 +57,27 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
+class Match(StrEnum):
+    """How a hit matched the query, from the surest to the loosest."""
+
+    ID = "id"
+    NAME = "name"
+    ALIAS = "alias"
+    PREFIX = "prefix"
+    SIMILAR = "similar"
+
+
 @dataclass(frozen=True)
 class Hit:
     node: Node
     score: float
     matched: str
+    match: Match = Match.SIMILAR
+
+    @property
+    def weak(self) -> bool:
+        """A similar name below `WEAK_BELOW`: listed apart, never taken as the answer."""
+        return self.match is Match.SIMILAR and self.score < WEAK_BELOW
 
 
 class SearchIndex:
@@ -53,9 +86,13 @@ class SearchIndex:
         self.nodes = {n.id: n for n in nodes}
         self._keys: list[str] = []
         self._owners: list[str] = []
+        #: folded name or alias -> its keys: exact look-ups never scan
+        self._exact: dict[str, list[int]] = {}
         for node in nodes:
             for label in dict.fromkeys([node.name, *node.aliases]):
-                self._keys.append(fold(label))
+                key = fold(label)
+                self._exact.setdefault(key, []).append(len(self._keys))
+                self._keys.append(key)
                 self._owners.append(node.id)
         self._words: _WordIndex | None = None
         if len(self._keys) >= scan_below:
@@ -73,11 +110,18 @@ class SearchIndex:
 
     def search(self, query: str, kind: NodeKind | None = None, limit: int = 10,
                min_score: float = 60.0) -> list[Hit]:
+        """Hits by score (best first), each with how it matched; the caller sets weak ones
+        (`Hit.weak`) apart. An exact id comes first; an exact name or alias is always found,
+        on a large graph too."""
         q = fold(query)
+        by_id = self.nodes.get(query.strip())
+        if by_id is not None and kind is not None and by_id.kind != kind:
+            by_id = None
         if not q:
-            return []
-        candidates = (self._candidates(q, min_score) if self._words is None
-                      else self._words.shortlist(q, kind, max(_SHORTLIST, 2 * limit)))
+            return [Hit(by_id, 100.0, by_id.id, Match.ID)] if by_id else []
+        candidates = set(self._candidates(q, min_score) if self._words is None
+                         else self._words.shortlist(q, kind, max(_SHORTLIST, 2 * limit)))
+        candidates.update(self._exact.get(q, ()))
         best: dict[str, tuple[float, str]] = {}
         for idx in sorted(candidates):
             key = self._keys[idx]
@@ -89,8 +133,22 @@ class SearchIndex:
                 continue
             if owner not in best or score > best[owner][0]:
                 best[owner] = (score, key)
+        if by_id is not None:
+            best.pop(by_id.id, None)
         ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.nodes[kv[0]].name))
-        return [Hit(self.nodes[i], round(s, 1), m) for i, (s, m) in ranked[:limit]]
+        hits = [Hit(self.nodes[i], round(s, 1), m, self._match(q, self.nodes[i], m))
+                for i, (s, m) in ranked[:limit]]
+        if by_id is not None:
+            hits = [Hit(by_id, 100.0, by_id.id, Match.ID), *hits[:limit - 1]]
+        return hits
+
+    @staticmethod
+    def _match(q: str, node: Node, key: str) -> Match:
+        if q == key:
+            return Match.NAME if key == fold(node.name) else Match.ALIAS
+        if key.startswith(q) or f" {q} " in f" {key} ":
+            return Match.PREFIX
+        return Match.SIMILAR
 
     def _candidates(self, q: str, min_score: float) -> set[int]:
         """Keys that might reach `min_score`, found by rapidfuzz's native scorers.
@@ -105,14 +163,31 @@ class SearchIndex:
                 q, self._keys, scorer=scorer, limit=None, score_cutoff=min_score))
         return found
 
-    def resolve(self, ref: str) -> tuple[Node, bool]:
-        """An entity by id, or by the closest name. Returns (node, exact)."""
+    def resolve(self, ref: str) -> Node:
+        """The entity a person means by `ref`: its id, or its name or an alias after folding.
+
+        Nothing else is taken, however close: a near name may be someone else. Raises
+        `Ambiguous` (with every entity of that name) when the name is not one entity's,
+        and `Unresolved` (with up to `CANDIDATES` closest hits) when nothing has it.
+        """
         if ref in self.nodes:
-            return self.nodes[ref], True
-        hits = self.search(ref, limit=1, min_score=75.0)
-        if not hits:
-            raise NodeNotFound(ref)
-        return hits[0].node, hits[0].score >= 100.0
+            return self.nodes[ref]
+        q = fold(ref)
+        owners = list(dict.fromkeys(self._owners[k] for k in self._exact.get(q, ())))
+        if len(owners) == 1:
+            return self.nodes[owners[0]]
+        if owners:
+            nodes = sorted((self.nodes[o] for o in owners), key=lambda n: (n.name, n.id))
+            raise Ambiguous(ref, [Hit(n, 100.0, q, self._match(q, n, q)) for n in nodes])
+        raise Unresolved(ref, self.search(ref, limit=CANDIDATES) if q else [])
+
+
+def resolve_id(store: GraphStore, index: SearchIndex, ref: str) -> str:
+    """`ref` if the store holds that id (a pseudonym too, which search never finds), else
+    the id of the entity `index.resolve` finds for it; raises as `SearchIndex.resolve`."""
+    if store.has_node(ref):
+        return ref
+    return index.resolve(ref).id
 
 
 def _score(query: str, key: str, **_: object) -> float:

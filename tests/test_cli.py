@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,15 +31,82 @@ def test_load_then_stats(data_env: Path, dataset_dir: Path,
     assert "backend: memory" in out and "TARGETED_THROUGH_RELATIVE" in out
 
 
-def test_path_by_names_prints_the_closest_match(data_env: Path, dataset_dir: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_path_by_exact_names_and_aliases(data_env: Path, dataset_dir: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     main(["load", str(dataset_dir)])
     capsys.readouterr()
-    assert main(["query", "path", "Iskander Yerimbetov", "Ablyazov"]) == 0
+    assert main(["query", "path", "iskander yerimbetov", "Mukhtar Ablyazov"]) == 0
     captured = capsys.readouterr()
-    assert "taking 'Ablyazov' as Mukhtar Ablyazov [mukhtar-ablyazov]" in captured.err
     assert "Bota Jardemalie [bota-jardemalie]" in captured.out
     assert "para 3.7" in captured.out
+    assert "taking" not in captured.err
+
+
+def test_a_near_name_runs_nothing_and_lists_candidates(data_env: Path, dataset_dir: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["query", "timeline", "Marta"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "no entity has the id or name 'Marta'" in captured.err
+    assert "did you mean: Marat Zhylanbayev [marat-zhylanbayev] (person)," in captured.err
+    assert main(["query", "path", "Iskander Yerimbetov", "Ablyazov"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Mukhtar Ablyazov [mukhtar-ablyazov] (person)" in captured.err
+
+
+def test_closest_takes_the_best_candidate_and_says_so(data_env: Path, dataset_dir: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["query", "timeline", "Marta", "--closest"]) == 0
+    captured = capsys.readouterr()
+    assert ("--closest: taking 'Marta' as Marat Zhylanbayev [marat-zhylanbayev] (person), "
+            "similar 78.3") in captured.err
+    assert "SENTENCED_IN" in captured.out
+    assert main(["query", "timeline", "qqqqqqqq", "--closest"]) == 2  # nothing to take
+
+
+@pytest.mark.parametrize("name", ["marat zhylanbayev", "MARAT ZHYLANBAEV", "Марат Жыланбаев"])
+def test_an_exact_name_after_folding_resolves(data_env: Path, dataset_dir: Path,
+                                              capsys: pytest.CaptureFixture[str], name: str) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["query", "timeline", name]) == 0
+    captured = capsys.readouterr()
+    assert "SENTENCED_IN" in captured.out and captured.err.count("\n") <= 1  # the tier note
+
+
+def test_two_entities_with_one_name_resolve_to_neither(data_env: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    twins = data_env / "twins.yaml"
+    twins.write_text("nodes:\n"
+                     "  - {id: ali-sadykov-1, kind: person, name: Ali Sadykov}\n"
+                     "  - {id: ali-sadykov-2, kind: person, name: ALI SADYKOV, aliases: [Али Садыков]}\n")
+    assert main(["load", str(twins)]) == 0
+    capsys.readouterr()
+    for argv in (["Ali Sadykov"], ["ali sadykov", "--closest"], ["Али Садыков"]):
+        assert main(["query", "timeline", *argv]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "Ali Sadykov [ali-sadykov-1] (person)" in captured.err
+        assert "ALI SADYKOV [ali-sadykov-2] (person)" in captured.err
+    assert main(["query", "timeline", "ali-sadykov-2"]) == 0  # an id names one
+
+
+def test_search_sets_weak_matches_apart(data_env: Path, dataset_dir: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["search", "Marta"]) == 0
+    out = capsys.readouterr().out
+    head, similar = out.split("similar names (not matches):")
+    assert "no match" in head and "Marat Zhylanbayev [marat-zhylanbayev]" in similar
+    assert main(["--json", "search", "Жыланбаев"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["items"][0]["id"] == "marat-zhylanbayev"
+    assert {"match", "score"} <= found["items"][0].keys()
 
 
 def test_relatives_query(data_env: Path, dataset_dir: Path,
@@ -67,7 +135,8 @@ def test_unknown_entity_exits_non_zero(data_env: Path, dataset_dir: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     main(["load", str(dataset_dir)])
     assert main(["query", "timeline", "qqqqqqqq"]) == 2
-    assert "no entity with id 'qqqqqqqq'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "no entity has the id or name 'qqqqqqqq'" in err and "no entity has a similar name" in err
 
 
 

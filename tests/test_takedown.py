@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from followthemoney.util import make_entity_id
@@ -22,8 +23,8 @@ from tests.conftest import DATASET, PLANTED, answer, app_settings
 
 NAME, PERSON, CASE, EVENT = ("Gulnara Takedownova", "gulnara-takedownova", "case-takedownova",
                              "takedown-rally")
-#: an id that never existed, and that no search matches either (the path pages take a name
-#: that is no id to the closest match)
+#: an id that never existed, and that no search matches either (the path pages offer the
+#: closest matches of a name that is no id, so the two lists must agree)
 NEVER = "zzzzzzzz-zzzzzz"
 #: a fictional journalist, public, with a case named after her and a record mentioning her
 RECORDS = f"""\
@@ -44,6 +45,14 @@ BY_ID = ["/api/entities/{}", "/api/entities/{}/timeline", "/api/entities/{}/neig
          "/api/paths?source={}&target=bota-jardemalie", "/embed/path?source=bota-jardemalie&target={}",
          "/api/cases/{}/links", "/embed/case/{}", "/viz/case/{}"]
 EXPORTS = ["ftm", "graphml", "gexf"]  # the text formats (csv is a zip)
+
+
+def echo_blind(response: httpx.Response, typed: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """`answer`, but with what was typed made a placeholder: the path pages' choice page
+    shows the name it was given, so two refs can only be compared where they are not."""
+    status, headers, body = answer(response)
+    return (status, [(k, v) for k, v in headers if k != "content-length"],
+            body.replace(typed.encode(), b"REF"))
 
 
 @dataclass
@@ -99,7 +108,7 @@ def test_a_person_taken_down_is_unknown_to_every_publicanswer(
         for ref in (PERSON, CASE):
             asked = client.get(template.format(ref), follow_redirects=False)
             never = client.get(template.format(NEVER), follow_redirects=False)
-            assert answer(asked) == answer(never), template.format(ref)
+            assert echo_blind(asked, ref) == echo_blind(never, NEVER), template.format(ref)
     searched = client.get("/api/search", params={"q": NAME})
     never = client.get("/api/search", params={"q": "Zulfira Nevermindova"})
     assert answer(searched) == answer(never)

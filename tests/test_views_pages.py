@@ -6,6 +6,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from config import Settings
 from graph.memory import MemoryStore
 from graph.names import PLACEHOLDER
 from graph.store import GraphStore
+from schema.models import Node
 from schema.vocabulary import NodeKind
 
 
@@ -132,11 +134,84 @@ def test_embed_snippet_points_at_a_stable_readable_url(client: TestClient) -> No
 
 
 def test_names_typed_into_the_path_form_redirect_to_ids(client: TestClient) -> None:
-    response = client.get("/viz/path", params={"source": "Bota Jardemalie", "target": "Ablyazov"},
-                          follow_redirects=False)
+    for source, target in (("Bota Jardemalie", "mukhtar ablyazov"), ("bota-jardemalie", "Mukhtar Ablyazov")):
+        response = client.get("/viz/path", params={"source": source, "target": target},
+                              follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == (
+            "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=shortest")
+
+
+def _choices(html: str) -> list[str]:
+    """The candidates' links on a choice page, in order."""
+    return [unescape(href) for href in re.findall(r'<a class="candidate" href="([^"]+)">', html)]
+
+
+@pytest.mark.parametrize("base", ["/viz/path", "/embed/path"])
+def test_a_name_in_no_record_gets_a_choice_page_not_someone_else(client: TestClient,
+                                                                 base: str) -> None:
+    response = client.get(base, params={"source": "Nazarbayev", "target": "Bota Jardemalie",
+                                        "mode": "all"}, follow_redirects=False)
+    assert response.status_code == 200 and "location" not in response.headers
+    assert "Which one did you mean?" in response.text and "view-data" not in response.text
+    assert "How Tokayev connects" not in response.text
+    links = _choices(response.text)
+    # each candidate fills in its id; the name that was exact becomes its id too
+    assert f"{base}?source=tokayev&target=bota-jardemalie&mode=all" in links
+    assert all(link.startswith(f"{base}?source=") for link in links)
+    assert "Similar names" in response.text and ">person<" in response.text
+
+
+def test_each_name_that_is_not_exact_gets_its_own_candidates(client: TestClient) -> None:
+    response = client.get("/viz/path", params={"source": "Bota Jardemali", "target": "Ablyazov"})
+    assert response.status_code == 200
+    links = _choices(response.text)
+    assert "/viz/path?source=bota-jardemalie&target=Ablyazov&mode=shortest" in links
+    assert "/viz/path?source=Bota+Jardemali&target=mukhtar-ablyazov&mode=shortest" in links
+    # the typed names stay in the form, to be corrected
+    assert 'value="Bota Jardemali"' in response.text and 'value="Ablyazov"' in response.text
+
+
+def test_a_name_nothing_resembles_still_gets_the_page(client: TestClient) -> None:
+    response = client.get("/viz/path", params={"source": "qqqqqqqq", "target": "bota-jardemalie"})
+    assert response.status_code == 200 and _choices(response.text) == []
+    assert "nor one like it" in response.text
+
+
+def test_two_entities_of_one_name_are_both_offered(tmp_path: Path) -> None:
+    store = MemoryStore(tmp_path / "twins")
+    store.write([Node(id=f"ali-{i}", kind=NodeKind.PERSON, name="Ali Sadykov",
+                      description=f"the {n} one") for i, n in ((1, "first"), (2, "second"))], [])
+    with TestClient(create_app(Settings(data_dir=tmp_path), store)) as twins:
+        response = twins.get("/viz/path", params={"source": "ali sadykov", "target": "ali-1"},
+                             follow_redirects=False)
+    assert response.status_code == 200 and "Several entities have this name" in response.text
+    assert _choices(response.text) == ["/viz/path?source=ali-1&target=ali-1&mode=shortest",
+                                       "/viz/path?source=ali-2&target=ali-1&mode=shortest"]
+    assert "the first one" in response.text and "the second one" in response.text
+
+
+def test_the_public_choice_page_for_a_restricted_name_is_that_of_an_unknown_name(
+        client: TestClient, kz_store: GraphStore) -> None:
+    restricted = [n for n in kz_store.iter_nodes() if n.restricted and not n.group]
+    secrets = {s.lower() for n in restricted for s in (n.name, *n.aliases, n.id)} | {
+        "tasbolatov", "тасболатов", "nurtazin", "restricted-"}
+    pages = {}
+    for name in ("Aigerim Tasbolatova", "Aigerim Tasbolatovo"):  # real, and never stored
+        response = client.get("/viz/path", params={"source": name, "target": "bota-jardemalie"},
+                              follow_redirects=False)
+        pages[name] = (response.status_code, response.text.replace(name, "NAME"))
+    assert pages["Aigerim Tasbolatova"] == pages["Aigerim Tasbolatovo"]
+    status, html = pages["Aigerim Tasbolatova"]
+    assert status == 200 and not [s for s in secrets if s in html.lower()]
+
+
+def test_an_editor_is_offered_and_redirected_to_restricted_persons(kz_client: TestClient) -> None:
+    response = kz_client.get("/viz/path", params={"source": "Aigerim Tasbolatova",
+                                                  "target": "bota-jardemalie"},
+                             follow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["location"] == (
-        "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=shortest")
+    assert response.headers["location"].startswith("/viz/path?source=aigerim-tasbolatova&")
 
 
 def test_bad_view_parameters_get_a_clear_page(client: TestClient) -> None:

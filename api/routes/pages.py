@@ -1,7 +1,9 @@
 """HTML pages: home and search, entity pages, and each network view as a page and an embed.
 
 Every view answers under `/viz/...` (full page with filters, legend and the
-embed snippet) and `/embed/...` (the bare network, frameable). Pages read the
+embed snippet) and `/embed/...` (the bare network, frameable). A name typed for a
+path is taken only when it is an id or an entity's exact name or alias; anything
+else gets a page to choose from (`_choice_page`), never a guess. Pages read the
 store they are given (`StoreDep`): the public view for the public, so restricted
 persons appear only as pseudonymous records, and no template asks who is asking.
 """
@@ -9,6 +11,7 @@ persons appear only as pseudonymous records, and no template asks who is asking.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -36,9 +39,11 @@ from api.views.specs import (
 )
 from api.views.subgraphs import ViewGraph
 from config import Settings
-from graph.errors import LimitExceeded, NodeNotFound, QueryTimeout, RepgraphError
+from graph.errors import Ambiguous, LimitExceeded, NodeNotFound, QueryTimeout, RepgraphError, Unresolved
 from graph.results import Stats
+from graph.search import Hit, resolve_id
 from graph.store import GraphStore
+from schema.models import Node
 from schema.vocabulary import RELATIONS, NodeKind
 
 router = APIRouter(include_in_schema=False)
@@ -147,26 +152,71 @@ async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
                        source: Annotated[str, Query(min_length=1, max_length=200)],
                        target: Annotated[str, Query(min_length=1, max_length=200)],
                        mode: Literal["shortest", "all"] = "shortest") -> Response:
+    typed = {"source": source, "target": target}
     try:
-        resolved = await within_time_limit(store, settings, "view", lambda: [
-            _resolve(store, ref) for ref in (source, target)])
+        named = await within_time_limit(store, settings, "view", lambda: [
+            _name(store, parameter, ref) for parameter, ref in typed.items()])
     except RepgraphError as exc:
         return _error_page(exc)
-    if resolved != [source, target]:
+    if any(n.id is None for n in named):
+        return _choice_page(request.url.path, named, mode)
+    ids = {n.parameter: n.id for n in named}
+    if ids != typed:
         # Names typed into the form become ids, so the URL that is shared is the stable one.
-        query = urlencode({"source": resolved[0], "target": resolved[1], "mode": mode})
+        query = urlencode({**ids, "mode": mode})
         return RedirectResponse(f"{request.url.path}?{query}", 303)
 
     return await _view(request, store, settings,
                        lambda: path_spec(store, source, target, mode))
 
 
-def _resolve(store: GraphStore, ref: str) -> str:
-    """An id stays as it is; a name becomes the id of the closest match."""
-    if store.has_node(ref):
-        return ref
-    hits = search_index(store).search(ref, limit=1)
-    return hits[0].node.id if hits else ref
+@dataclass(frozen=True)
+class _Named:
+    """What a person typed for one parameter: the id it names, or hits to choose from."""
+
+    parameter: str
+    typed: str
+    id: str | None
+    candidates: list[Hit]
+    ambiguous: bool = False
+
+
+def _name(store: GraphStore, parameter: str, ref: str) -> _Named:
+    """An id, or an exact name or alias (`graph.search.resolve_id`); never a near name.
+    The candidates come from the reader's own search (the public view for the public)."""
+    if store.has_node(ref):  # an id: no index to build
+        return _Named(parameter, ref, ref, [])
+    try:
+        return _Named(parameter, ref, resolve_id(store, search_index(store), ref), [])
+    except Unresolved as exc:
+        return _Named(parameter, ref, None, exc.candidates, isinstance(exc, Ambiguous))
+
+
+def _choice_page(path: str, named: list[_Named], mode: str) -> HTMLResponse:
+    """Which entity was meant: each candidate links to this view with its id filled in.
+
+    Always a 200, like a page of search results, even with nothing to choose: its status
+    then says nothing about the name, which may be a restricted person's (the public's
+    candidates come from the public search, which never finds one).
+    """
+    fixed = {n.parameter: n.id or n.typed for n in named}
+
+    def listed(n: _Named, weak: bool) -> list[tuple[Hit, str, str]]:
+        """(hit, this view with the hit's id for `n`, short description)"""
+        return [(h, f"{path}?{urlencode({**fixed, n.parameter: h.node.id, 'mode': mode})}",
+                 _short(h.node)) for h in n.candidates if h.weak is weak]
+
+    choices = [{"named": n, "matches": listed(n, False), "similar": listed(n, True)}
+               for n in named]
+    return render("choose.html", title="Which one did you mean?", choices=choices,
+                  form_action=path, typed={n.parameter: n.typed for n in named},
+                  mode=mode)
+
+
+def _short(node: Node, length: int = 160) -> str:
+    """The first sentence or so of a description, for telling candidates apart."""
+    text = " ".join((node.description or "").split())
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
 
 
 @router.get("/viz/relatives", response_class=HTMLResponse)

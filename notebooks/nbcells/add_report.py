@@ -109,7 +109,7 @@ from graph.search import SearchIndex
 index = SearchIndex.of(store)
 for name in reading.unplaced:
     near = index.search(name.name, limit=1, min_score=80)
-    hint = f"closest: {near[0].node.name} ({near[0].score})" if near else "nothing close"
+    hint = f"closest: {near[0].node.name} ({near[0].match} {near[0].score})" if near else "nothing close"
     print(f"{name.name:<20} {name.why:<18} paragraphs {', '.join(name.paragraphs):<6} {hint}")
 """),
     ("md", """

@@ -64,17 +64,35 @@ def cites(citations) -> str:
 ## 1. Search
 
 Search forgives case, diacritics, Cyrillic script and small misspellings. Each hit has a score
-out of 100 and the name or alias it matched. Ids are what every other function takes.
+out of 100, the name or alias it matched, and how it matched: `id`, `name`, `alias`, `prefix`
+or `similar`. A similar name below `WEAK_BELOW` is weak (`hit.weak`): a suggestion, never an
+answer. Ids are what every other function takes.
 """),
     ("code", """
 from graph.search import SearchIndex
 
 index = SearchIndex(list(graph.searchable_nodes()))
-for query in ["Жыланбаев", "zhylanbaev", "Jardemali", "Article 405", "Financial Monitoring"]:
+for query in ["Жыланбаев", "zhylanbaev", "Jardemali", "Article 405", "Financial Monitoring", "Marta"]:
     hits = index.search(query, limit=3)
     print(f"{query!r}:")
     for hit in hits:
-        print(f"   {hit.score:5}  {hit.node.kind.value:<12} {label(hit.node)}")
+        weak = "  (weak: only a similar name)" if hit.weak else ""
+        print(f"   {hit.score:5}  {hit.match:<8} {hit.node.kind.value:<12} {label(hit.node)}{weak}")
+"""),
+    ("md", """
+To turn a name into an id, `index.resolve` takes only an id, or a name or alias that is exact
+once case, diacritics and script are set aside. A near name may be someone else, so anything
+else raises `Unresolved` with the closest hits as candidates (and `Ambiguous` when several
+entities have that name): choose one of them by id.
+"""),
+    ("code", """
+from graph.errors import Unresolved
+
+print(label(index.resolve("Марат Жыланбаев")))
+try:
+    index.resolve("Marta")
+except Unresolved as exc:
+    print(exc, "- did you mean:", ", ".join(label(h.node) for h in exc.candidates[:3]))
 """),
     ("md", """
 ## 2. One entity, every fact with its citation

@@ -10,9 +10,17 @@
   var timer = null;
   var latest = 0;
 
-  function render(items) {
+  function render(items, similar) {
+    var found = items.length;
     var fragment = document.createDocumentFragment();
+    if (similar.length) {
+      var heading = document.createElement("li");
+      heading.className = "results-heading";
+      heading.textContent = items.length ? "Similar names" : "No match; similar names:";
+      items = items.concat([heading], similar);
+    }
     items.forEach(function (item) {
+      if (item.nodeType) { fragment.appendChild(item); return; }
       var li = document.createElement("li");
       var link = document.createElement("a");
       link.href = "/entities/" + encodeURIComponent(item.id);
@@ -31,7 +39,8 @@
       fragment.appendChild(li);
     });
     results.replaceChildren(fragment);
-    status.textContent = items.length ? items.length + " found" : "Nothing found.";
+    status.textContent = (found ? found + " found" : "Nothing found") +
+      (similar.length ? ", and " + similar.length + " similar names." : ".");
   }
 
   function search() {
@@ -44,7 +53,7 @@
       if (!response.ok) { throw new Error("search failed: " + response.status); }
       return response.json();
     }).then(function (body) {
-      if (ticket === latest) { render(body.items || []); }
+      if (ticket === latest) { render(body.items || [], body.similar || []); }
     }).catch(function () {
       if (ticket === latest) { status.textContent = "Search is unavailable right now."; }
     });
