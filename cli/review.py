@@ -39,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _side(side: Side) -> str:
-    where = "; ".join(c.locator for c in side.citations) or "no citation"
+    where = "; ".join(f"{c.source} {c.locator}" for c in side.citations) or "no citation"
     ident = f" [{side.id}]" if side.id else " (a name in a text)"
     return f"{side.name}{ident} ({side.kind.value}): {where}"
 

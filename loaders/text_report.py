@@ -263,7 +263,9 @@ def read_report(path: Path, store: GraphStore, source_id: str | None = None,
                 proposal = mention_candidate(by_id[hit.node_id], source.id, unknown.name,
                                              unknown.paragraphs, hit.score, hit.how,
                                              "import:text")
-                if hit.how != "exact" and proposal.id not in taken:
+                named = set(reading.mentions.get(hit.node_id, []))
+                if hit.how != "exact" and proposal.id not in taken and not set(
+                        unknown.paragraphs) <= named:
                     taken.add(proposal.id)
                     reading.candidates.append(proposal)
     edges = [Edge(type="MENTIONS", source=source.id, target=node_id,
