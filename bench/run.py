@@ -9,6 +9,7 @@ SCRIPTS = [
     "bench.path_query",
     "bench.search",
     "bench.candidates",
+    "bench.resolved_view",
     "bench.public_view",
     "bench.http_load",
     "bench.view_load",
