@@ -110,3 +110,22 @@ def test_the_review_page_is_for_editors_and_unknown_to_the_public(setup: tuple) 
     assert sorted(k for k in hidden.headers if k != "date") == sorted(
         k for k in unknown.headers if k != "date")
     assert 'href="/review"' not in public.get("/").text
+
+
+def test_the_review_page_decides_with_the_key_in_the_form(setup: tuple) -> None:  # type: ignore[type-arg]
+    settings, public, editor, (first, second) = setup
+    form = {"key": EDITOR_KEY, "judgement": "same", "note": "same man"}
+    done = public.post(f"/review/{first}", data=form, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/review"
+    assert public.get("/api/entities/marat-jylanbaev").json()["id"] == "marat-zhylanbayev"
+    # without the key, or with a wrong one, nothing is decided and nothing told of the queue
+    for bad in ({"judgement": "same"}, {"key": "wrong", "judgement": "same"}):
+        known = public.post(f"/review/{second}", data=bad)
+        unknown = public.post("/review/cand-0000000000000000", data=bad)
+        assert known.status_code == unknown.status_code == 401
+        assert known.content == unknown.content
+    assert [c["id"] for c in editor.get("/api/review").json()["items"]] == [second]
+    results = [(e["who"], e["result"]) for e in audit.read(settings.audit_log_path)
+               if e["action"] == "review-decide"]
+    assert results[0][1] == "ok" and results[0][0].startswith("editor:")
+    assert [r for _, r in results[1:]] == ["refused"] * 4

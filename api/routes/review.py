@@ -7,18 +7,26 @@ decision, refused or not, is in the audit log. The public sees none of it (401).
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from api import audit
 from api.audit import AuditedRoute
+from api.clients import client_address
 from api.deps import StoreDep
+from api.editors import EditorKeys
 from api.errors import ErrorBody, Responses
+from api.ratelimit import TokenBuckets
+from api.routes.signin import see_other, small_form
 from api.security import PUBLIC, Audience, EditorDep
 from api.views.render import render
+from config import Settings
+from graph.errors import NodeNotFound, RepgraphError
 from graph.identity import Candidate, Decision, Judgement
 from graph.review import ReviewFiles
 from graph.store import GraphStore
@@ -91,3 +99,52 @@ async def review_page(request: Request, store: StoreDep) -> HTMLResponse:
         raise HTTPException(404, "Not Found")
     waiting = await anyio.to_thread.run_sync(review_files(request).open_candidates, store)
     return render("review.html", title="Identity review", candidates=waiting)
+
+
+@page.post("/review/{candidate}", response_class=HTMLResponse)
+async def review_form(request: Request, candidate: CandidateId) -> Response:
+    """A decision from the review page. It needs the editor's key in the form, as every
+    write needs the key itself and never only a session; a cross-site form cannot hold
+    it. A wrong key spends from the sign-in attempts of the client's address, and is
+    refused before the candidate is looked at, so nothing is learnt of the queue."""
+    settings: Settings = request.app.state.settings
+    limits: TokenBuckets = request.app.state.signin_limits
+    client = client_address(request)
+    entry = {"action": "review-decide", "candidate": candidate, "client": client}
+    wait = limits.wait(client)
+    if wait > 0:
+        audit.record(settings.audit_log_path, who="unknown", **entry, status=429,
+                     result="rate limited")
+        page = render("error.html", 429, title="Too many attempts",
+                      message=f"Please wait {math.ceil(wait)} s and try again.")
+        page.headers["retry-after"] = str(math.ceil(wait))
+        return page
+    form = await small_form(request)
+    editors: EditorKeys = request.app.state.editors
+    editor = editors.match(form["key"]) if form.get("key") else None
+    if editor is None:
+        limits.take(client)
+        audit.record(settings.audit_log_path, who="unknown", **entry, status=401,
+                     result="refused")
+        return render("error.html", 401, title="Not decided",
+                      message="A decision needs an editor's key. Go back and enter yours.")
+    who = "editor:" + editor.name
+    try:
+        judgement = Judgement(form.get("judgement", ""))
+        decided = await anyio.to_thread.run_sync(lambda: review_files(request).decide(
+            store_for(request), candidate, judgement, by=who, over_api=True,
+            note=form.get("note") or None))
+    except (ValueError, RepgraphError) as exc:
+        audit.record(settings.audit_log_path, who=who, **entry, status=422, result="invalid")
+        return render("error.html", 422 if not isinstance(exc, NodeNotFound) else 404,
+                      title="Not decided", message=str(exc))
+    audit.record(settings.audit_log_path, who=who, **entry, status=303, result="ok",
+                 judgement=decided.judgement.value)
+    return see_other("/review")
+
+
+def store_for(request: Request) -> GraphStore:
+    """The store itself: the form's editor is known by the key, not by the audience the
+    request came with (a form post carries no key header)."""
+    store: GraphStore = request.app.state.store
+    return store

@@ -49,7 +49,7 @@ def _form_body(fields: dict[str, str], required: list[str]) -> dict[str, Any]:
         }}}}}
 
 
-def _see_other(path: str) -> Response:
+def see_other(path: str) -> Response:
     """A 303 with a small page of its own (a link), as every answer here has a body."""
     return HTMLResponse(f'<a href="{escape(path)}">Continue</a>', 303,
                         headers={"location": path})
@@ -91,7 +91,7 @@ async def signin_form(request: Request,
     return _form_page(request, 200, _local(next))
 
 
-async def _form(request: Request) -> dict[str, str]:
+async def small_form(request: Request) -> dict[str, str]:
     """The fields of a small url-encoded form; nothing for anything else."""
     body = b""
     async for chunk in request.stream():
@@ -141,7 +141,7 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
                       message=f"Please wait {math.ceil(wait)} s and try again.")
         page.headers["retry-after"] = str(math.ceil(wait))
         return page
-    form = await _form(request)
+    form = await small_form(request)
     next_path = _local(form.get("next"))
     sessions: Sessions = request.app.state.sessions
     if not sessions.signin_token_holds(request.cookies.get(SIGNIN_COOKIE, ""),
@@ -158,7 +158,7 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
     audit.record(settings.audit_log_path, who="editor:" + editor.name, **entry,
                  result="ok", session=session.sid[:8])
     tls = served_over_tls(request)
-    answer = _see_other(next_path)
+    answer = see_other(next_path)
     answer.headers.append("set-cookie", _cookie(session_cookie_name(tls), cookie,
                                                 max_age=sessions.ttl_s, path="/", tls=tls))
     answer.headers.append("set-cookie", _cookie(SIGNIN_COOKIE, "", max_age=0,
@@ -176,9 +176,9 @@ async def signin(request: Request, settings: SettingsDep) -> Response:
 async def signout(request: Request, settings: SettingsDep) -> Response:
     """Ends the session for every worker reading the same sign-out file. Without a session
     there is nothing to end, and the answer changes no cookie (no cross-site sign-out)."""
-    form = await _form(request)
+    form = await small_form(request)
     session: Session | None = getattr(request.state, "session", None)
-    answer = _see_other("/")
+    answer = see_other("/")
     if "token" not in form:
         return render("error.html", 403, title="Not signed out",
                       message="The sign-out form had no token. Please sign out from a page.")
