@@ -8,6 +8,7 @@ is deliberately strict (documented in docs/formats.md and docs/identity.md):
   name must follow each other with nothing but spaces between them.
 * A **person** is linked only by a full name or multi-word alias written exactly
   (after folding), its words in order or reversed ("Zhylanbayev Marat").
+* A name joined by a hyphen to a further word ("Tasbolatova-Sarsen") is not that name.
 * Everything else that looks like a person is only *near* (`Match.exact` is False), and
   becomes a candidate for an editor (`graph.identity`), never a link: a full name with
   words of five letters or more one edit away (a typo, a transliteration variant or a
@@ -34,6 +35,9 @@ from schema.models import Node
 from schema.vocabulary import NodeKind
 
 _WORD = re.compile(r"\w+")
+#: a hyphen joining a further word to a name's last word, or a word to its first
+_HYPHENED = re.compile(r"[-\u2010\u2011]\w+")
+_HYPHENED_BEFORE = re.compile(r"\w+[-\u2010\u2011]$")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "          ")
 STOPWORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "to", "de", "la", "s"})
 
@@ -156,8 +160,15 @@ class NameMatcher:
             for i in sorted(j for c in starts for j in by_initial.get(c, [])):
                 at = self._at(pattern, words, i)
                 if at is not None:
-                    found.append(Match(pattern.node_id, words[i].start, words[i + n - 1].end,
-                                       n, pattern.how, exact=at))
+                    start, end = words[i].start, words[i + n - 1].end
+                    # a name with a hyphenated word more ("Tasbolatova-Sarsen") is another name
+                    after = _HYPHENED.match(text, end) if pattern.person else None
+                    before = _HYPHENED_BEFORE.search(text, 0, start) if pattern.person else None
+                    if after or before:
+                        at = False  # written out whole, for the editor to read
+                        start, end = (before.start() if before else start,
+                                      after.end() if after else end)
+                    found.append(Match(pattern.node_id, start, end, n, pattern.how, exact=at))
         return found
 
     def surname_matches(self, text: str, named: set[str]) -> list[Match]:

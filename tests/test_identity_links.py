@@ -26,6 +26,7 @@ ADVERSARIAL = {
     "Marat Zhylanbayey": "one letter changed",
     "Marat Jylanbaev": "transliteration variant not stored as an alias",
     "Marat Sadykov": "the same given name with another surname",
+    "Marat Zhylanbayev-Sadykov": "a double-barrelled surname that starts with the stored one",
 }
 EXACT = ["Marat Zhylanbayev", "MARAT ZHYLANBAYEV", "Zhylanbayev Marat",
          "Marat Zhylanbaev",  # a stored alias
