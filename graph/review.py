@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config import Settings
-from graph.errors import CannotDecide, UnknownCandidate
+from graph.errors import CannotDecide, InvalidData, StoreUnavailable, UnknownCandidate
 from graph.identity import Candidate, Decision, Judgement, Resolver, line_of, now, read_lines
 from graph.store import GraphStore
 from schema.vocabulary import Sensitivity
@@ -92,13 +92,21 @@ class ReviewFiles:
         return sorted(found, key=lambda d: d.at)
 
     def resolver(self) -> Resolver:
-        """The resolver of the decisions as the files are now (rebuilt when they change)."""
+        """The resolver of the decisions as the files are now (rebuilt when they change).
+
+        Raises `StoreUnavailable` naming each bad line when a file cannot be read: the graph
+        is not answered without its decisions (a merge may be what withholds a name)."""
         stamp = self.stamp()
         cached = self._cache
         if cached is not None and cached[0] == stamp:
             return cached[1]
         with self._lock:
-            resolver = Resolver(self.decisions())
+            try:
+                resolver = Resolver(self.decisions())
+            except InvalidData as exc:
+                raise StoreUnavailable("the identity decisions cannot be read; fix or remove "
+                                       "these lines: " + "; ".join(map(str, exc.problems))
+                                       ) from exc
             self._cache = (stamp, resolver)
         return resolver
 

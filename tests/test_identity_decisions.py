@@ -17,6 +17,7 @@ import pytest
 from cli.main import main
 from config import Settings, get_settings
 from graph import open_store, with_decisions
+from graph.errors import StoreUnavailable
 from graph.identity import Judgement, entity_candidate, mention_candidate
 from graph.public import PublicView
 from graph.review import ReviewFiles
@@ -195,3 +196,13 @@ def test_decisions_apply_alike_on_every_backend(settings: Settings,
     assert blank_store.get_node("marat-jylanbaev").name == "Marat Jylanbaev"  # as stored
     files.decide(store, candidate, Judgement.UNDONE, by="test", over_api=False)
     assert _graph(store) == before
+
+
+def test_a_broken_decision_line_stops_reads_naming_the_file_and_line(
+        settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    store = _load(settings)
+    (settings.dataset_dir / "decisions.jsonl").write_text('{"candidate": "cand-1"}\n')
+    with pytest.raises(StoreUnavailable, match=r"decisions.jsonl:1"):
+        store.get_node("marat-zhylanbayev")
+    assert main(["query", "timeline", "marat-zhylanbayev"]) == 2
+    assert "decisions.jsonl:1" in capsys.readouterr().err
