@@ -158,7 +158,9 @@ class Resolver:
         for decision in decisions:
             self.latest[decision.candidate] = decision
         self._parent: dict[str, str] = {}
-        self._sensitivity: dict[str, Sensitivity] = {}
+        #: a decision's sensitivity, by its stored id, with the ids the entity held when it
+        #: was decided: "public" covers only those records (see `sensitivity`)
+        self._sensitivity: dict[str, tuple[Sensitivity, frozenset[str]]] = {}
         self.mentions: list[Edge] = []
         for decision in sorted(self.latest.values(), key=lambda d: d.at):
             if decision.judgement is not Judgement.SAME:
@@ -168,7 +170,9 @@ class Resolver:
             elif decision.incoming is not None:
                 self._join(decision.stored, decision.incoming)
             if decision.sensitivity is not None:
-                self._sensitivity[decision.stored] = decision.sensitivity
+                self._sensitivity.pop(decision.stored, None)  # the last one counts
+                self._sensitivity[decision.stored] = (decision.sensitivity,
+                                                      self._set_of(decision.stored))
         self.redirects: dict[str, str] = {i: self.canonical(i) for i in self._parent
                                           if self.canonical(i) != i}
 
@@ -186,6 +190,11 @@ class Resolver:
     def canonical(self, node_id: str) -> str:
         return self._root(node_id)
 
+    def _set_of(self, node_id: str) -> frozenset[str]:
+        """Every id joined with `node_id` so far, itself included."""
+        root = self._root(node_id)
+        return frozenset({root, node_id, *(i for i in self._parent if self._root(i) == root)})
+
     @property
     def has_effects(self) -> bool:
         """Whether any decision changes the graph (a merge or a mention)."""
@@ -198,12 +207,14 @@ class Resolver:
             groups.setdefault(keep, [keep]).append(other)
         return groups
 
-    def sensitivity(self, canonical: str) -> Sensitivity | None:
-        """The sensitivity a decision set for the merged entity, if one did (the last)."""
+    def sensitivity(self, canonical: str) -> tuple[Sensitivity, frozenset[str]] | None:
+        """The sensitivity a decision set for the merged entity, if one did (the last), with
+        the ids the entity held then: a record joined later by a decision that set none was
+        not judged, so "public" does not cover it (`graph.resolved.merge_records`)."""
         found = None
-        for member, level in self._sensitivity.items():
+        for member, decided in self._sensitivity.items():
             if self.canonical(member) == canonical:
-                found = level
+                found = decided
         return found
 
     def decided(self, candidate: str) -> Decision | None:

@@ -39,8 +39,12 @@ def _union(a: list[str], b: Iterable[str]) -> list[str]:
 
 
 def merge_records(canonical_id: str, records: Sequence[Node],
-                  sensitivity: Sensitivity | None) -> Node:
-    """One record for a set of records judged the same entity, `records[0]` first."""
+                  decided: tuple[Sensitivity, frozenset[str]] | None) -> Node:
+    """One record for a set of records judged the same entity, `records[0]` first.
+
+    `decided`: the sensitivity a decision set, with the ids it covers. It holds only when
+    every restricted record is among them, so a restricted record merged later into an
+    entity an editor made public stays restricted until a decision says otherwise."""
     first = records[0]
     names: list[str] = []
     roles, status, citations = list(first.roles), list(first.status), list(first.citations)
@@ -52,7 +56,10 @@ def merge_records(canonical_id: str, records: Sequence[Node],
     for record in reversed(records):
         properties.update(record.properties)
     restricted = any(r.restricted for r in records)
-    level = sensitivity or (Sensitivity.RESTRICTED if restricted else Sensitivity.PUBLIC)
+    level = Sensitivity.RESTRICTED if restricted else Sensitivity.PUBLIC
+    if decided is not None and (decided[0] is Sensitivity.RESTRICTED or all(
+            r.id in decided[1] for r in records if r.restricted)):
+        level = decided[0]
     return first.model_copy(update={
         "id": canonical_id, "aliases": [n for n in names if n != first.name],
         "roles": roles, "status": status, "properties": properties, "citations": citations,

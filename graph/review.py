@@ -168,6 +168,8 @@ class ReviewFiles:
                note: str | None = None) -> Decision:
         """Record an editor's decision on a candidate (open, or decided before: a new decision
         replaces the old, and `undone` takes it back)."""
+        from graph.resolved import ResolvedStore  # it reads these files: imported late
+
         candidate = self.candidates().get(candidate_id)
         if candidate is None:
             raise UnknownCandidate(candidate_id)
@@ -177,8 +179,12 @@ class ReviewFiles:
         if sensitivity is not None and judgement is not Judgement.SAME:
             raise CannotDecide("sensitivity", "a sensitivity goes only with the judgement 'same'")
         ids = [i for i in (candidate.stored.id, candidate.incoming.id) if i]
-        records = store.find_nodes(ids)
-        touches_restricted = any(n.restricted for n in records.values())
+        # as stored and as resolved: a merge an editor made public still names a restricted
+        # record, whose id must never reach the committed file (an undo of that merge too)
+        records = list(store.find_nodes(ids).values())
+        if isinstance(store, ResolvedStore):
+            records += store.base.find_nodes(ids).values()
+        touches_restricted = any(n.restricted for n in records)
         decision = Decision(
             candidate=candidate.id, stored=candidate.stored.id or "",
             incoming=candidate.incoming.id if candidate.mention is None else None,

@@ -206,3 +206,52 @@ def test_a_broken_decision_line_stops_reads_naming_the_file_and_line(
         store.get_node("marat-zhylanbayev")
     assert main(["query", "timeline", "marat-zhylanbayev"]) == 2
     assert "decisions.jsonl:1" in capsys.readouterr().err
+
+
+def test_an_earlier_public_decision_does_not_make_a_later_restricted_member_public(
+        settings: Settings) -> None:
+    """`--sensitivity public` on two public records covers those records: a restricted one
+    merged into the same entity later, by a decision that sets no sensitivity, keeps the
+    entity restricted (its name, citation notes and real id stay out of public)."""
+    store = _load(settings)
+    relative = TWIN.model_copy(update={
+        "id": "zhylanbayev-relative", "name": "Marat Zhylanbayeva",
+        "sensitivity": Sensitivity.RESTRICTED,
+        "citations": [Citation(source="second-report", paragraph="6", note="secret")]})
+    store.write([relative], [])
+    files = ReviewFiles.of(settings)
+    twin = _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    files.decide(store, twin, Judgement.SAME, by="test", over_api=False,
+                 sensitivity=Sensitivity.PUBLIC)
+    assert not store.get_node("marat-zhylanbayev").restricted
+    later = _propose(settings, store, "marat-zhylanbayev", "zhylanbayev-relative")
+    files.decide(store, later, Judgement.SAME, by="test", over_api=False)
+    assert store.get_node("zhylanbayev-relative").restricted
+    public = PublicView(store, "secret", store.version)
+    assert public.find_nodes(["zhylanbayev-relative", "marat-zhylanbayev"]) == {}
+    # and a decision that says so covers the restricted record too
+    files.decide(store, later, Judgement.SAME, by="test", over_api=False,
+                 sensitivity=Sensitivity.PUBLIC)
+    assert not store.get_node("zhylanbayev-relative").restricted
+
+
+def test_a_decision_on_a_restricted_record_made_public_by_a_merge_stays_private(
+        settings: Settings) -> None:
+    """Whether a decision is kept in the private tier depends on the records as stored, not
+    as a merge shows them: undoing the merge that made a restricted person public must not
+    write their real id into the committed file."""
+    store = _load(settings)
+    twin = TWIN.model_copy(update={"id": "aigerim-t", "name": "Aigerim Tasbolatova-Sarsenbayeva"})
+    store.write([twin], [])
+    candidate = _propose(settings, store, "aigerim-tasbolatova", "aigerim-t")
+    files = ReviewFiles.of(settings)
+    files.decide(store, candidate, Judgement.SAME, by="test", over_api=False,
+                 sensitivity=Sensitivity.PUBLIC)
+    for judgement in (Judgement.DIFFERENT, Judgement.UNDONE):
+        assert files.decide(store, candidate, judgement, by="test", over_api=False).private
+    assert not files.committed.exists()
+    files.decide(store, candidate, Judgement.SAME, by="test", over_api=True,
+                 sensitivity=Sensitivity.PUBLIC)
+    assert files.decide(store, candidate, Judgement.UNDONE, by="test", over_api=True).private
+    files.export()
+    assert not files.committed.exists()
