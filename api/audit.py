@@ -27,7 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from api.editors import key_hash
-from graph.errors import InvalidData, StoreUnavailable
+from graph.errors import InvalidData, InvalidParameter, NodeNotFound, StoreUnavailable
 from graph.privatefiles import private_dir
 
 _lock = threading.Lock()
@@ -83,6 +83,10 @@ def _outcome(exc: Exception) -> dict[str, Any]:
                 "parameters": [".".join(map(str, e["loc"])) for e in exc.errors()]}
     if isinstance(exc, InvalidData):
         return {"status": 422, "result": "invalid", "problems": len(exc.problems)}
+    if isinstance(exc, NodeNotFound):  # an unknown candidate (its id is not echoed)
+        return {"status": 404, "result": "not found"}
+    if isinstance(exc, InvalidParameter):
+        return {"status": 422, "result": "bad request", "parameters": [exc.parameter]}
     return {"status": 503 if isinstance(exc, StoreUnavailable) else 500, "result": "error",
             "error": type(exc).__name__}
 

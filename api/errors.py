@@ -13,6 +13,7 @@ out the rejected input.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,7 @@ from starlette.routing import compile_path
 
 from api.routing import all_routes
 from graph.errors import (
+    DecisionsUnreadable,
     InvalidData,
     InvalidParameter,
     LimitExceeded,
@@ -46,6 +48,8 @@ class ErrorBody(BaseModel):
 
 
 #: Documented error answers, for routes' `responses=`.
+logger = logging.getLogger("repgraph")
+
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {
     404: {"model": ErrorBody, "description": "No entity with this id (or, where the id must "
@@ -128,6 +132,10 @@ def install_error_handlers(app: FastAPI) -> None:
             return _body(422, "invalid data", problems=[str(p) for p in exc.problems])
         if isinstance(exc, QueryTimeout):
             return _body(503, str(exc) or "the query took too long; narrow it and retry")
+        if isinstance(exc, DecisionsUnreadable):  # the lines, with paths, for operators only
+            logger.error("%s", exc)
+            return _body(503, "graph store unavailable: the identity decisions cannot be read "
+                         "(the server log names the lines)")
         if isinstance(exc, StoreUnavailable):
             return _body(503, f"graph store unavailable: {exc}")
         return _body(500, "internal error")

@@ -121,3 +121,8 @@ class QueryTimeout(RepgraphError):
 
 class StoreUnavailable(RepgraphError):
     """The store cannot be reached or opened (server down, bad credentials, locked files)."""
+
+
+class DecisionsUnreadable(StoreUnavailable):
+    """A file of identity decisions has lines that cannot be read: nothing is answered
+    without the decisions. The message names each file and line, for operators only."""

@@ -57,6 +57,8 @@ class Side(BaseModel):
     kind: NodeKind
     #: where this side is stated: the sources and paragraphs (the evidence an editor reads)
     citations: list[Citation] = Field(default_factory=list)
+    #: the record was restricted when proposed (a candidate naming it is kept private)
+    restricted: bool = False
 
 
 class Candidate(BaseModel):
@@ -151,12 +153,20 @@ def line_of(record: BaseModel) -> str:
 class Resolver:
     """What a sequence of decisions (oldest first) says about identity."""
 
-    def __init__(self, decisions: Iterable[Decision]) -> None:
+    def __init__(self, decisions: Iterable[Decision],
+                 candidates: Iterable[Candidate] = ()) -> None:
         #: tells this resolver from every other one made in this process (store versions)
         self.serial = next(_SERIALS)
         self.latest: dict[str, Decision] = {}
         for decision in decisions:
             self.latest[decision.candidate] = decision
+        #: imported entities that may be a restricted person (an open or unsure candidate
+        #: pairs them with one): read as restricted until an editor says "different" (or
+        #: "same", which makes them that person)
+        self.withheld = frozenset(
+            c.incoming.id for c in candidates
+            if c.stored.restricted and c.incoming.id and c.mention is None
+            and self.latest.get(c.id, _OPEN).judgement in (Judgement.UNSURE, Judgement.UNDONE))
         self._parent: dict[str, str] = {}
         #: a decision's sensitivity, by its stored id, with the ids the entity held when it
         #: was decided: "public" covers only those records (see `sensitivity`)
@@ -197,8 +207,8 @@ class Resolver:
 
     @property
     def has_effects(self) -> bool:
-        """Whether any decision changes the graph (a merge or a mention)."""
-        return bool(self._parent or self.mentions)
+        """Whether any decision changes the graph (a merge, a mention, a withheld record)."""
+        return bool(self._parent or self.mentions or self.withheld)
 
     def members(self) -> dict[str, list[str]]:
         """Every canonical id that stands for several, with all of them (itself first)."""
@@ -224,7 +234,8 @@ class Resolver:
 
 
 def _side(node: Node) -> Side:
-    return Side(id=node.id, name=node.name, kind=node.kind, citations=node.citations)
+    return Side(id=node.id, name=node.name, kind=node.kind, citations=node.citations,
+                restricted=node.restricted)
 
 
 def entity_candidate(stored: Node, incoming: Node, score: float, how: str,
@@ -245,3 +256,7 @@ def mention_candidate(stored: Node, source: str, written: str, paragraphs: Itera
     return Candidate(id=candidate_id(stored.id, f"{source}#{fold(written)}"),
                      stored=_side(stored), incoming=side, score=round(score, 1), how=how,
                      mention=edge, proposed_by=proposed_by, at=now())
+
+
+#: what an undecided candidate counts as
+_OPEN = Decision(candidate="", stored="", judgement=Judgement.UNDONE, by="", at="")

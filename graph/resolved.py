@@ -76,6 +76,8 @@ def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Reso
     out_nodes: dict[str, Node] = {}
     merged: dict[str, list[Node]] = {}
     for node in nodes:
+        if node.id in resolver.withheld and not node.restricted:
+            node = node.model_copy(update={"sensitivity": Sensitivity.RESTRICTED})
         keep = redirects.get(node.id)
         if keep is None and node.id not in canonicals:
             out_nodes[node.id] = node

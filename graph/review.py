@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config import Settings
-from graph.errors import CannotDecide, InvalidData, StoreUnavailable, UnknownCandidate
+from graph.errors import CannotDecide, DecisionsUnreadable, InvalidData, UnknownCandidate
 from graph.identity import Candidate, Decision, Judgement, Resolver, line_of, now, read_lines
 from graph.store import GraphStore
 from schema.vocabulary import Sensitivity
@@ -81,8 +81,8 @@ class ReviewFiles:
         return (self.committed, self.private, self.pending)
 
     def stamp(self) -> Stamp:
-        """Changes whenever a decision file does: a few `stat`s, no read."""
-        return tuple(_stat(p) for p in self.decision_files)
+        """Changes whenever a decision file or the queue does: a few `stat`s, no read."""
+        return tuple(_stat(p) for p in (*self.decision_files, self.candidates_file))
 
     # -- decisions -------------------------------------------------------------
     def decisions(self) -> list[Decision]:
@@ -102,9 +102,9 @@ class ReviewFiles:
             return cached[1]
         with self._lock:
             try:
-                resolver = Resolver(self.decisions())
+                resolver = Resolver(self.decisions(), self.candidates().values())
             except InvalidData as exc:
-                raise StoreUnavailable("the identity decisions cannot be read; fix or remove "
+                raise DecisionsUnreadable("the identity decisions cannot be read; fix or remove "
                                        "these lines: " + "; ".join(map(str, exc.problems))
                                        ) from exc
             self._cache = (stamp, resolver)
@@ -184,7 +184,8 @@ class ReviewFiles:
         records = list(store.find_nodes(ids).values())
         if isinstance(store, ResolvedStore):
             records += store.base.find_nodes(ids).values()
-        touches_restricted = any(n.restricted for n in records)
+        touches_restricted = any(n.restricted for n in records) or candidate.stored.restricted \
+            or candidate.incoming.restricted
         decision = Decision(
             candidate=candidate.id, stored=candidate.stored.id or "",
             incoming=candidate.incoming.id if candidate.mention is None else None,

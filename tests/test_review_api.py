@@ -129,3 +129,35 @@ def test_the_review_page_decides_with_the_key_in_the_form(setup: tuple) -> None:
                if e["action"] == "review-decide"]
     assert results[0][1] == "ok" and results[0][0].startswith("editor:")
     assert [r for _, r in results[1:]] == ["refused"] * 4
+
+
+def test_an_import_that_may_be_a_restricted_person_is_withheld_until_decided(
+        setup: tuple) -> None:  # type: ignore[type-arg]
+    """"A. Tasbolatova" may be the restricted Aigerim Tasbolatova: until an editor says
+    "different", the public knows the record no better than an id never stored."""
+    _, public, editor, (_, second) = setup
+    hidden, unknown = public.get("/api/entities/aigerim-t"), public.get("/api/entities/nobody")
+    assert hidden.status_code == unknown.status_code == 404 and hidden.content == unknown.content
+    assert editor.post(f"/api/review/{second}", json={"judgement": "unsure"}).status_code == 200
+    assert public.get("/api/entities/aigerim-t").status_code == 404
+    assert editor.post(f"/api/review/{second}", json={"judgement": "different"}).status_code == 200
+    assert public.get("/api/entities/aigerim-t").json()["name"] == "A. Tasbolatova"
+
+
+def test_a_broken_decision_file_is_a_503_that_names_no_path(setup: tuple) -> None:  # type: ignore[type-arg]
+    settings, public, editor, _ = setup
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    (settings.data_dir / "decisions.jsonl").write_text('{"candidate": "cand-x", "bogus": 1}\n')
+    for client in (public, editor):
+        answer = client.get("/api/entities/marat-zhylanbayev")
+        assert answer.status_code == 503
+        assert "decisions" in answer.json()["detail"] and str(settings.data_dir) not in answer.text
+    (settings.data_dir / "decisions.jsonl").write_text("")
+    assert public.get("/api/entities/marat-zhylanbayev").status_code == 200
+
+
+def test_an_unknown_candidate_is_audited_as_not_found(setup: tuple) -> None:  # type: ignore[type-arg]
+    settings, _, editor, _ = setup
+    editor.post("/api/review/cand-0000000000000000", json={"judgement": "same"})
+    (entry,) = [e for e in audit.read(settings.audit_log_path) if e["action"] == "review-decide"]
+    assert (entry["status"], entry["result"]) == (404, "not found")
