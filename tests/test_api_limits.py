@@ -23,11 +23,13 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.editors import key_hash
 from api.routes import pages
 from bench.synthetic import generate
 from config import Settings
 from graph.memory import Content, MemoryStore
 from loaders import native
+from tests.conftest import EDITOR_KEY
 
 HUB_NEIGHBOURHOOD = ("/api/entities/syn-organisation-0/neighbourhood", {"depth": 3, "limit": 10})
 
@@ -113,6 +115,7 @@ READS = {
     "/api/relatives": "/api/relatives",
     "/api/cases/{id}/links": "/api/cases/case-zhylanbayev/links",
     "/api/export": "/api/export?format=csv",
+    "/api/review": "/api/review",  # editors only: asked with the key
     "/": "/",
     "/entities/{entity_id}": "/entities/bota-jardemalie",
     "/viz/entity/{entity_id}": "/viz/entity/bota-jardemalie",
@@ -139,7 +142,8 @@ def slow_client(request: pytest.FixtureRequest, dataset_dir: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     store = request.param(tmp_path_factory.mktemp("slow"))
     native.load([dataset_dir], store)
-    settings = Settings(data_dir=store.data_dir, query_timeout_s=0.05, export_timeout_s=0.05)
+    settings = Settings(data_dir=store.data_dir, query_timeout_s=0.05, export_timeout_s=0.05,
+                        editor_key_hashes=[key_hash(EDITOR_KEY)])
     with TestClient(create_app(settings, store=store)) as client:
         assert client.get("/api/health").status_code == 200  # quick while the store is
         SlowStore.slow = True
@@ -159,7 +163,8 @@ def test_every_route_that_reads_the_graph_is_listed_here() -> None:
 @pytest.mark.parametrize("route", sorted(READS))
 def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, route: str) -> None:
     started = time.perf_counter()
-    response = slow_client.get(READS[route], follow_redirects=False)
+    key = {"X-API-Key": EDITOR_KEY} if route == "/api/review" else {}
+    response = slow_client.get(READS[route], follow_redirects=False, headers=key)
     assert response.status_code == 503, response.text[:300]
     assert "0.05 s limit" in response.text
     # answered at the limit (in a worker thread) or after the one read that passed it (on
@@ -170,9 +175,10 @@ def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, rou
 
 
 def _api_reads() -> list[str]:
-    """A request for every API read but exports, which always go to a worker thread."""
+    """A request for every public API read but exports, which always go to a worker thread
+    (so does the editors' review queue, which reads its files there)."""
     return [url for route, url in READS.items()
-            if route.startswith("/api/") and route != "/api/export"]
+            if route.startswith("/api/") and route not in ("/api/export", "/api/review")]
 
 
 def _recording_hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:

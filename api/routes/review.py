@@ -12,15 +12,17 @@ from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from api import audit
 from api.audit import AuditedRoute
 from api.clients import client_address
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.editors import EditorKeys
 from api.errors import ErrorBody, Responses
+from api.limits import within_time_limit
 from api.ratelimit import TokenBuckets
 from api.routes.signin import see_other, small_form
 from api.security import PUBLIC, Audience, EditorDep
@@ -66,20 +68,31 @@ def review_files(request: Request) -> ReviewFiles:
              description="Candidates an import proposed (a near name that may be a stored "
                          "entity), closest first, each with the evidence of both sides: "
                          "names, sources and paragraphs.")
-async def open_candidates(request: Request, editor: EditorDep,
-                          store: StoreDep) -> ReviewQueue:
+async def open_candidates(request: Request, editor: EditorDep, store: StoreDep,
+                          settings: SettingsDep) -> ReviewQueue:
     files = review_files(request)
-    return ReviewQueue(items=await anyio.to_thread.run_sync(files.open_candidates, store))
+    return ReviewQueue(items=await within_time_limit(
+        store, settings, "review", lambda: files.open_candidates(store), inline=False))
 
 
 @deciding.post("/review/{candidate}", response_model=Decision, summary="Decide a candidate "
                "(editors only)", responses={**EDITORS_ONLY, 404: {
-                   "model": ErrorBody, "description": "no candidate with this id"}},
+                   "model": ErrorBody, "description": "no candidate with this id"}, 422: {
+                   "description": "a body that is not a decision, or a bad candidate id"}},
+               openapi_extra={"requestBody": {"required": True, "content": {
+                   "application/json": {"schema": DecisionIn.model_json_schema()}}}},
                description="Records the editor's judgement, in the audit log too. `same` "
                            "makes the two one entity from the next read; `undone` takes "
                            "the last decision back.")
 async def decide(request: Request, editor: EditorDep, store: StoreDep,
-                 candidate: CandidateId, body: DecisionIn) -> Decision:
+                 candidate: CandidateId) -> Decision:
+    # the body is read here, after the key is checked: the public gets its 401 whatever
+    # it sends, and a body that is not JSON is a 422 like any other bad decision
+    try:
+        body = DecisionIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])}
+                                      for e in exc.errors()]) from exc
     request.state.audit.update(candidate=candidate, judgement=body.judgement.value)
     files = review_files(request)
 
