@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from api import audit
 from cli import editors, interop, review, tiers
+from cli import report as reports
 from cli.rotate import rotate_secret
 from config import Settings, get_settings
 from graph import open_store, queries
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("stats", help="counts by node kind and relationship type")
     review.add_parsers(sub)
+    reports.add_parsers(sub)
     rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
                                                   "(docs/ethics.md)")
     rotate.add_argument("--keep-published", action="store_true",
@@ -302,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _emit(stats, args.json, text)
             elif args.command == "review":
                 return review.run(args, store, settings, _who())
+            elif args.command == "report":
+                return reports.run(args, store)
             elif args.command == "touch":
                 print(_touch(store))
             elif args.command == "rotate-secret":

@@ -28,7 +28,7 @@ import hashlib
 import hmac
 import re
 import threading
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,9 +40,10 @@ from graph.names import PLACEHOLDER, NameMatcher
 from graph.redaction import Keys, RedactionKeys
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath
-from schema.models import Citation, Edge, Node, edge_id
+from schema.models import Citation, Edge, Node, Statement, edge_id
 from schema.vocabulary import (
     CITATION_FIELD_PRIVACY,
+    EDGE_FIELD_PRIVACY,
     KIND_PROPERTIES,
     NODE_FIELD_PRIVACY,
     RELATIONS,
@@ -207,7 +208,8 @@ class PublicView(GraphStore):
                 "name": RESTRICTED_GROUP if node.group else PLACEHOLDER,
                 "properties": {k: v for k, v in node.properties.items()
                                if _shown(spec[k].privacy, hidden=True)},
-                "citations": [self._citation(c, hidden=True) for c in node.citations]})
+                "citations": [self._citation(c, hidden=True) for c in node.citations],
+                "statements": self._statements(node.statements, _node_field(spec), True)})
         scrub = self._matcher.scrub
         return _updated(node, {
             "id": self.public_id(node.id), "name": scrub(node.name),
@@ -215,7 +217,8 @@ class PublicView(GraphStore):
             "description": _maybe(scrub, node.description), "pseudonym": None,
             "count_qualifier": _maybe(scrub, node.count_qualifier),
             "properties": self._properties(node.properties, spec, hidden=False),
-            "citations": [self._citation(c, hidden=False) for c in node.citations]})
+            "citations": [self._citation(c, hidden=False) for c in node.citations],
+            "statements": self._statements(node.statements, _node_field(spec), False)})
 
     def _edge(self, edge: Edge) -> Edge:
         done = self._edges.get(edge.id)
@@ -233,7 +236,10 @@ class PublicView(GraphStore):
             "key": key, "claimed_by": _maybe(self._matcher.scrub, edge.claimed_by),
             "properties": self._properties(edge.properties, RELATIONS[edge.type].properties,
                                            hidden=touches, withhold=Privacy.IDENTIFYING),
-            "citations": [self._citation(c, hidden=touches) for c in edge.citations]}
+            "citations": [self._citation(c, hidden=touches) for c in edge.citations],
+            "statements": self._statements(edge.statements,
+                                           _edge_field(RELATIONS[edge.type].properties),
+                                           touches, Privacy.IDENTIFYING)}
         return _updated(edge, update)
 
     def _properties(self, values: dict[str, Any], spec: dict[str, Prop], hidden: bool,
@@ -241,6 +247,22 @@ class PublicView(GraphStore):
         """Plain values as they are, the others scrubbed, those `_shown` withholds left out."""
         return {k: v if spec[k].privacy is Privacy.PLAIN else self._scrub_value(v)
                 for k, v in values.items() if _shown(spec[k].privacy, hidden, withhold)}
+
+    def _statements(self, statements: Sequence[Statement], privacy: Callable[[str], Privacy],
+                    hidden: bool, withhold: Privacy = Privacy.TEXT) -> list[Statement]:
+        """Each value with its sources, as the record's own fields are shown: left out where
+        the field is withheld, scrubbed where it is text, its citations rewritten."""
+        out = []
+        for statement in statements:
+            flag = privacy(statement.field)
+            if not _shown(flag, hidden, withhold):
+                continue
+            out.append(_updated(statement, {
+                "value": statement.value if flag is Privacy.PLAIN
+                else self._scrub_value(statement.value),
+                "citations": [self._citation(c, hidden) for c in statement.citations],
+                "shown_first": _maybe(self._matcher.scrub, statement.shown_first)}))
+        return out
 
     def _scrub_value(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -379,6 +401,21 @@ def _shown(privacy: Privacy, hidden: bool, withhold: Privacy = Privacy.TEXT) -> 
     out (text and identifying ones on a record, identifying ones on a relationship);
     every value is shown elsewhere."""
     return not hidden or _RANK[privacy] < _RANK[withhold]
+
+
+def _node_field(spec: Mapping[str, Prop]) -> Callable[[str], Privacy]:
+    """The privacy flag of a node's statement, by its field (a property: its own flag)."""
+    def flag(field: str) -> Privacy:
+        name = field.removeprefix("properties.")
+        return spec[name].privacy if name != field else NODE_FIELD_PRIVACY[field]
+    return flag
+
+
+def _edge_field(spec: Mapping[str, Prop]) -> Callable[[str], Privacy]:
+    def flag(field: str) -> Privacy:
+        name = field.removeprefix("properties.")
+        return spec[name].privacy if name != field else EDGE_FIELD_PRIVACY[field]
+    return flag
 
 
 def _maybe(scrub: Any, value: str | None) -> str | None:

@@ -29,6 +29,7 @@ from graph.identity import Resolver
 from graph.memory import MemoryStore
 from graph.results import Stats, WriteReport
 from graph.review import ReviewFiles
+from graph.statements import combine
 from graph.store import GraphStore, RawPath, merge_edge
 from schema.models import Edge, Node, edge_id, merge_citations
 from schema.vocabulary import NodeKind, Sensitivity
@@ -53,19 +54,28 @@ def merge_records(canonical_id: str, records: Sequence[Node],
         names = _union(names, [record.name, *record.aliases])
         roles, status = _union(roles, record.roles), _union(status, record.status)
         citations = merge_citations(citations, record.citations)
-    for record in reversed(records):
-        properties.update(record.properties)
+        for name, value in record.properties.items():  # the canonical record's first
+            held = properties.get(name)
+            if isinstance(held, list) and isinstance(value, list):
+                properties[name] = held + [v for v in value if v not in held]
+            else:
+                properties.setdefault(name, value)
     restricted = any(r.restricted for r in records)
     level = Sensitivity.RESTRICTED if restricted else Sensitivity.PUBLIC
     if decided is not None and (decided[0] is Sensitivity.RESTRICTED or all(
             r.id in decided[1] for r in records if r.restricted)):
         level = decided[0]
-    return first.model_copy(update={
+    merged = first.model_copy(update={
         "id": canonical_id, "aliases": [n for n in names if n != first.name],
         "roles": roles, "status": status, "properties": properties, "citations": citations,
         "description": next((r.description for r in records if r.description), None),
         "pseudonym": next((r.pseudonym for r in records if r.pseudonym), None),
-        "sensitivity": level})
+        "sensitivity": level, "statements": []})
+    # every value each record gave, with its sources: where they differ, the entity shows
+    # the canonical record's value, and says so
+    reason = ("the value of the record an editor's decision kept for the entity (whose id it "
+              "has)" if first.id == canonical_id else "the value of the first record read")
+    return merged.model_copy(update={"statements": combine(records, merged, reason)})
 
 
 def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Resolver,
@@ -84,10 +94,13 @@ def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Reso
         else:
             merged.setdefault(keep or node.id, []).append(node)
     for keep, records in merged.items():
-        records.sort(key=lambda r: r.id != keep)  # the canonical record first, if stored
+        records.sort(key=lambda r: (r.id != keep, r.id))  # the canonical record first
         out_nodes[keep] = merge_records(keep, records, resolver.sensitivity(keep))
     out_edges: dict[str, Edge] = {}
-    for edge in [*edges, *resolver.mentions]:
+    # the relationships of canonical records first, then in id order: two records of one
+    # relationship meet in the same order on every backend (their statements list them so)
+    for edge in sorted([*edges, *resolver.mentions], key=lambda e: (
+            e.source in redirects or e.target in redirects, e.id)):
         source, target = redirects.get(edge.source, edge.source), redirects.get(
             edge.target, edge.target)
         if source == target and (edge.source != edge.target):
@@ -98,7 +111,11 @@ def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Reso
             edge = edge.model_copy(update={
                 "source": source, "target": target,
                 "id": edge_id(edge.type, source, target, edge.key)})
-        out_edges[edge.id] = merge_edge(out_edges.get(edge.id), edge)
+        held = out_edges.get(edge.id)
+        joined = merge_edge(held, edge)
+        if held is not None and held != edge:  # two records of one relationship: keep both
+            joined = joined.model_copy(update={"statements": combine([held, edge], joined)})
+        out_edges[edge.id] = joined
     return out_nodes, out_edges
 
 

@@ -108,6 +108,26 @@ class TimelineEntry(BaseModel):
                    certainty=edge.certainty, citations=edge.citations)
 
 
+class FactValue(BaseModel):
+    """One value of a fact, with the sources that state it."""
+
+    value: object
+    #: the sources stating it, each once: "stated by N sources"
+    stated_by: list[str]
+    citations: list[Citation]
+    #: why the record shows this value first, when the data says so
+    shown_first: str | None = None
+
+
+class Fact(BaseModel):
+    """One field of a record, every value its sources give, side by side."""
+
+    field: str
+    values: list[FactValue]
+    #: the sources give different values where one only can be true
+    disagreement: bool = False
+
+
 class Relation(BaseModel):
     """One relationship seen from an entity: which way it points and who is at the other end."""
 
@@ -121,14 +141,23 @@ class Relation(BaseModel):
     certainty: Certainty = Certainty.STATED
     claimed_by: str | None = None
     citations: list[Citation]
+    #: the sources stating the relationship, each once
+    stated_by: list[str] = Field(default_factory=list)
+    #: where the sources give different values (two dates), every value with its sources
+    disagreements: list[Fact] = Field(default_factory=list)
 
     @classmethod
     def of(cls, edge: Edge, entity_id: str, other: Node) -> Relation:
+        from graph.statements import facts_of  # the statements build on these results
+
         return cls(id=edge.id, type=edge.type,
                    direction="out" if edge.source == entity_id else "in",
                    other=NodeRef.of(other), properties=edge.properties, date=edge.date,
                    end=edge.end, certainty=edge.certainty, claimed_by=edge.claimed_by,
-                   citations=edge.citations)
+                   citations=edge.citations,
+                   stated_by=list(dict.fromkeys(c.source for c in edge.citations)),
+                   disagreements=[f for f in facts_of(edge) if f.disagreement]
+                   if edge.statements else [])
 
 
 class Relations(BaseModel):

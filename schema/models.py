@@ -165,6 +165,25 @@ def _check_property(owner: str, name: str, ptype: str, value: Any) -> None:
         raise ValueError(f"{owner} property {name!r} must be {hint}, got {value!r}")
 
 
+class Statement(BaseModel):
+    """One value of one field of a record, with the sources that state it.
+
+    A record from one source needs none: each of its values is stated by its citations
+    (`graph.statements.statements_of`). A record built from several (entities an editor
+    judged the same) keeps every value each source gave: a value stated by several is one
+    statement with all their citations, and different values are all kept, side by side.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: the field: "description", "roles", "properties.place", "date", ...
+    field: str
+    value: PropertyValue
+    citations: list[Citation] = Field(min_length=1)
+    #: why this value is the one the record shows first, when the data says so
+    shown_first: Text | None = None
+
+
 class Node(BaseModel):
     """An entity: a person, organisation, agency, case, law, event, list or source."""
 
@@ -186,6 +205,8 @@ class Node(BaseModel):
     count_qualifier: Text | None = None
     properties: dict[str, PropertyValue] = Field(default_factory=dict)
     citations: list[Citation] = Field(default_factory=list)
+    #: every value with its sources, for a record built from several (`Statement`)
+    statements: list[Statement] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Node:
@@ -239,6 +260,8 @@ class Edge(BaseModel):
     claimed_by: Text | None = None
     properties: dict[str, PropertyValue] = Field(default_factory=dict)
     citations: list[Citation] = Field(min_length=1)
+    #: every value with its sources, for a relationship several sources state (`Statement`)
+    statements: list[Statement] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Edge:

@@ -375,12 +375,14 @@ NODE_FIELD_PRIVACY: dict[str, Privacy] = {
     "status": Privacy.IDENTIFYING, "count_qualifier": Privacy.TEXT,
     "properties": Privacy.PLAIN,  # each property declares its own flag
     "citations": Privacy.PLAIN,  # see CITATION_FIELD_PRIVACY
+    "statements": Privacy.PLAIN,  # each statement takes its field's flag
 }
 EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
     "id": Privacy.PLAIN, "type": Privacy.PLAIN, "source": Privacy.PLAIN, "target": Privacy.PLAIN,
     "date": Privacy.PLAIN, "end": Privacy.PLAIN, "certainty": Privacy.PLAIN,
     "key": Privacy.TEXT, "claimed_by": Privacy.TEXT,
     "properties": Privacy.PLAIN, "citations": Privacy.PLAIN,
+    "statements": Privacy.PLAIN,  # each statement takes its field's flag
 }
 CITATION_FIELD_PRIVACY: dict[str, Privacy] = {
     "source": Privacy.PLAIN,  # the public id of the source document

@@ -12,7 +12,8 @@ from api.errors import NOT_FOUND
 from api.limits import within_time_limit
 from api.params import OffsetParam, Page, TypesParam, limit_param, type_names
 from graph import queries
-from graph.results import Relation
+from graph.results import Fact, Relation
+from graph.statements import facts_of
 from schema.models import Node
 
 router = APIRouter(tags=["entities"])
@@ -30,6 +31,10 @@ class EntityDetail(Node):
         "when the entity is the source, `in` when it is the target; `other` is the entity at "
         "the other end. Every relationship carries its citations."))
     relations_page: Page = Field(description="Which slice of the relationships this is.")
+    facts: list[Fact] = Field(default_factory=list, description=(
+        "Each field's values with the sources that state them (\"stated by N sources\"); "
+        "where sources give different values of a field that holds one, all are listed, "
+        "side by side, and `disagreement` is true."))
 
 
 @router.get(
@@ -52,4 +57,5 @@ async def entity(
         store, id, offset=offset, limit=limit, types=type_names(types), settings=settings))
     page = Page(offset=offset, limit=limit, returned=len(found.items), total=found.total,
                 truncated=found.truncated)
-    return EntityDetail(**found.entity.model_dump(), relations=found.items, relations_page=page)
+    return EntityDetail(**found.entity.model_dump(), relations=found.items, relations_page=page,
+                        facts=facts_of(found.entity))
