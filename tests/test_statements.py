@@ -172,3 +172,16 @@ def test_repgraph_report_disagreements_lists_each_value_with_its_sources(
     assert "Erlan Testov [erlan-testov] description:" in out
     assert '"A fictional activist."  stated by second-report: para 4' in out
     assert "SENTENCED_IN" in out and '"seven years"  stated by second-report' in out
+
+
+def test_the_entity_page_shows_what_each_source_says(
+        settings: Settings, blank_store: GraphStore) -> None:
+    store = _load(blank_store, settings, "A fictional activist and lawyer.", "seven years")
+    with TestClient(create_app(settings, store=store)) as client:
+        alone = client.get("/entities/erlan-testov").text
+        _merge(store, settings)
+        merged = client.get("/entities/erlan-testov").text
+    assert "Every fact above is stated by 1 source: The first-report (fictional)" in alone
+    assert "What each source says" in merged and "sources disagree" in merged
+    assert "A fictional activist and lawyer." in merged
+    assert "2 sources: first-report, second-report" in merged

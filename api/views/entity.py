@@ -9,6 +9,7 @@ from typing import Any
 from api.views.present import CitationView, Presenter
 from api.views.style import KIND_STYLES, relation_label
 from graph import queries
+from graph.statements import disagreements, facts_of, stated_by
 from graph.store import GraphStore
 from schema.models import Edge, Node
 from schema.vocabulary import NodeKind
@@ -33,6 +34,34 @@ class RelationRow:
     date: str | None
     facts: list[tuple[str, str]]
     citations: list[CitationView]
+    #: the sources stating it, and where they give different values, each value with them
+    stated_by: list[str]
+    disputes: list[tuple[str, list[tuple[str, str]]]]
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One value of one field, with the sources that state it."""
+
+    field: str
+    value: str
+    stated_by: list[str]
+    shown_first: str | None
+    disputed: bool
+
+
+def _label(field: str) -> str:
+    return field.removeprefix("properties.").replace("_", " ").capitalize()
+
+
+def _text(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def fact_rows(record: Node | Edge) -> list[FactRow]:
+    """Every value of the record with its sources (`graph.statements`)."""
+    return [FactRow(_label(f.field), _text(v.value), v.stated_by, v.shown_first, f.disagreement)
+            for f in facts_of(record) for v in f.values]
 
 
 def _party(node: Node, this_id: str) -> Party:
@@ -49,9 +78,19 @@ def _relations(store: GraphStore, presenter: Presenter, node: Node) -> tuple[lis
             subject=_party(others[edge.source], node.id), label=relation_label(edge.type),
             object=_party(others[edge.target], node.id), date=_when(edge),
             facts=[f for f in record.facts if f[0] not in ("Relationship", "Date")],
-            citations=record.citations))
+            citations=record.citations,
+            stated_by=list(dict.fromkeys(c.source for c in edge.citations)),
+            disputes=[(_label(field), [(_text(s.value), ", ".join(stated_by(s))) for s in found])
+                      for field, found in disagreements(edge).items()]))
     rows.sort(key=lambda r: (r.label, r.date or "", r.subject.name, r.object.name))
     return rows, max(0, store.degree(node.id) - len(edges))
+
+
+def _source_names(store: GraphStore, node: Node) -> list[str]:
+    """The titles of the sources the record cites, each once, in order of citation."""
+    ids = list(dict.fromkeys(c.source for c in node.citations))
+    found = store.find_nodes(ids)
+    return [found[i].name if i in found else i for i in ids]
 
 
 def _when(edge: Edge) -> str | None:
@@ -80,6 +119,8 @@ def entity_page_context(store: GraphStore, entity_id: str) -> dict[str, Any]:
                    for r in queries.targeted_through_relatives(store))
     return {
         "record": presenter.node(node), "node": node, "style": KIND_STYLES[node.kind],
+        "fact_rows": fact_rows(node) if node.statements else [],
+        "sources": _source_names(store, node),
         "relations": relations, "more_relations": more, "timeline": timeline,
         "linked_cases": linked_cases, "relatives_involved": involved,
     }
