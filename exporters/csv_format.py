@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, TextIO
 from exporters.records import checked, graph_records, in_memory
 from graph.store import GraphStore
 from loaders.csv_format import EDGE_COLUMNS, NODE_COLUMNS, join_list
-from schema.models import Citation, Edge, Node
+from schema.models import Citation, Edge, Node, Statement
 
 
 def _json(value: Any) -> str:
@@ -22,6 +22,11 @@ def _json(value: Any) -> str:
 
 def _citations(citations: list[Citation]) -> str:
     return _json([c.model_dump(exclude_none=True) for c in citations])
+
+
+def _statements(statements: list[Statement]) -> str:
+    """Every value with its sources, for records built from several (JSON, like citations)."""
+    return _json([s.model_dump(mode="json", exclude_none=True) for s in statements])
 
 
 def node_row(node: Node) -> list[str]:
@@ -33,7 +38,7 @@ def node_row(node: Node) -> list[str]:
         "group": "true" if node.group else "",
         "count": "" if node.count is None else str(node.count),
         "count_qualifier": node.count_qualifier or "", "properties": _json(node.properties),
-        "citations": _citations(node.citations),
+        "citations": _citations(node.citations), "statements": _statements(node.statements),
     }
     return [cells[c] for c in NODE_COLUMNS]
 
@@ -43,7 +48,7 @@ def edge_row(edge: Edge) -> list[str]:
         "type": edge.type, "source": edge.source, "target": edge.target, "key": edge.key or "",
         "date": edge.date or "", "end": edge.end or "", "certainty": edge.certainty.value,
         "claimed_by": edge.claimed_by or "", "properties": _json(edge.properties),
-        "citations": _citations(edge.citations),
+        "citations": _citations(edge.citations), "statements": _statements(edge.statements),
     }
     return [cells[c] for c in EDGE_COLUMNS]
 

@@ -18,7 +18,7 @@ from networkx.readwrite.graphml import GraphMLWriter
 from exporters.records import checked, graph_records, in_memory
 from graph.deadline import checkpoint
 from graph.store import GraphStore
-from schema.models import Citation, Edge, Node
+from schema.models import Citation, Edge, Node, Statement
 
 
 def _text(values: list[str]) -> str:
@@ -27,6 +27,11 @@ def _text(values: list[str]) -> str:
 
 def _citations(citations: list[Citation]) -> str:
     return json.dumps([c.model_dump(exclude_none=True) for c in citations], ensure_ascii=False)
+
+
+def _statements(statements: list[Statement]) -> str:
+    return json.dumps([s.model_dump(mode="json", exclude_none=True) for s in statements],
+                      ensure_ascii=False)
 
 
 def _drop_empty(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +46,7 @@ def node_attributes(node: Node) -> dict[str, Any]:
         "status": _text(node.status), "sensitivity": node.sensitivity.value,
         "group": node.group, "count": node.count, "count_qualifier": node.count_qualifier,
         "properties": json.dumps(node.properties, ensure_ascii=False, sort_keys=True),
-        "citations": _citations(node.citations),
+        "citations": _citations(node.citations), "statements": _statements(node.statements),
     })
 
 
@@ -51,7 +56,7 @@ def edge_attributes(edge: Edge) -> dict[str, Any]:
         "date": edge.date, "until": edge.end, "certainty": edge.certainty.value,
         "claimed_by": edge.claimed_by,
         "properties": json.dumps(edge.properties, ensure_ascii=False, sort_keys=True),
-        "citations": _citations(edge.citations),
+        "citations": _citations(edge.citations), "statements": _statements(edge.statements),
     })
 
 

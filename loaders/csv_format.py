@@ -31,9 +31,10 @@ from loaders.native import Batch, Located, check_batch
 from schema.models import Citation, Edge, Node
 
 NODE_COLUMNS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
-                "pseudonym", "group", "count", "count_qualifier", "properties", "citations")
+                "pseudonym", "group", "count", "count_qualifier", "properties", "citations",
+                "statements")
 EDGE_COLUMNS = ("type", "source", "target", "key", "date", "end", "certainty", "claimed_by",
-                "properties", "citations")
+                "properties", "citations", "statements")
 NODE_REQUIRED = ("id", "kind", "name")
 EDGE_REQUIRED = ("type", "source", "target", "citations")
 LIST_COLUMNS = {"aliases", "roles", "status"}
@@ -88,7 +89,7 @@ def _parse_cell(column: str, cell: str) -> Any:
             return int(cell)
         except ValueError:
             raise ValueError(f"{cell!r} is not a whole number") from None
-    if column in {"properties", "citations"}:
+    if column in {"properties", "citations", "statements"}:
         try:
             value = json.loads(cell)
         except json.JSONDecodeError as exc:

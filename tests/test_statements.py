@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from cli.main import main
 from config import Settings, get_settings
+from exporters.formats import export_to
 from graph import with_decisions
 from graph.identity import Judgement, entity_candidate
 from graph.memory import MemoryStore
@@ -20,6 +21,7 @@ from graph.public import PublicView
 from graph.review import ReviewFiles
 from graph.statements import disagreements, facts_of
 from graph.store import GraphStore
+from loaders import csv_format
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity
 
@@ -185,3 +187,20 @@ def test_the_entity_page_shows_what_each_source_says(
     assert "What each source says" in merged and "sources disagree" in merged
     assert "A fictional activist and lawyer." in merged
     assert "2 sources: first-report, second-report" in merged
+
+
+def test_every_value_with_its_sources_survives_an_export(
+        settings: Settings, tmp_path: Path) -> None:
+    """CSV carries statements as JSON and reads them back; GraphML and GEXF carry them as a
+    JSON attribute; FollowTheMoney has no place for them (docs/formats.md)."""
+    store = _load(MemoryStore(), settings, "A fictional activist and lawyer.", "seven years")
+    _merge(store, settings)
+    export_to(store, "csv", tmp_path / "csv")
+    again = MemoryStore()
+    csv_format.load_tables([tmp_path / "csv"], again)
+    assert again.get_node("erlan-testov").statements == store.get_node("erlan-testov").statements
+    (edge,) = again.edges_between("erlan-testov", CASE.id)
+    assert disagreements(edge) == disagreements(store.edges_between("erlan-testov", CASE.id)[0])
+    for fmt in ("graphml", "gexf"):
+        (path,) = export_to(store, fmt, tmp_path / f"graph.{fmt}")
+        assert "A fictional activist and lawyer." in path.read_text(encoding="utf-8")
