@@ -57,6 +57,19 @@ class DecisionIn(BaseModel):
     note: str | None = Field(default=None, max_length=500, description="why")
 
 
+#: `DecisionIn` as the OpenAPI document gives it (pydantic's own schema keeps its enums under
+#: a `$defs` that a reference in the document cannot reach)
+_DECISION_SCHEMA = {
+    "type": "object", "required": ["judgement"],
+    "properties": {
+        "judgement": {"type": "string", "enum": [j.value for j in Judgement],
+                      "description": "same, different, unsure, or undone"},
+        "sensitivity": {"type": ["string", "null"],
+                        "enum": [*(s.value for s in Sensitivity), None],
+                        "description": "with same: the merged entity's sensitivity"},
+        "note": {"type": ["string", "null"], "maxLength": 500, "description": "why"}}}
+
+
 def review_files(request: Request) -> ReviewFiles:
     """The files of the store the app reads (`graph.with_decisions` wrapped it)."""
     files: ReviewFiles = request.app.state.store.files
@@ -80,7 +93,7 @@ async def open_candidates(request: Request, editor: EditorDep, store: StoreDep,
                    "model": ErrorBody, "description": "no candidate with this id"}, 422: {
                    "description": "a body that is not a decision, or a bad candidate id"}},
                openapi_extra={"requestBody": {"required": True, "content": {
-                   "application/json": {"schema": DecisionIn.model_json_schema()}}}},
+                   "application/json": {"schema": _DECISION_SCHEMA}}}},
                description="Records the editor's judgement, in the audit log too. `same` "
                            "makes the two one entity from the next read; `undone` takes "
                            "the last decision back.")
