@@ -18,7 +18,7 @@ from schema.models import STORED, Edge, Node
 NODE_SCALARS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
                 "pseudonym", "group", "count", "count_qualifier")
 EDGE_SCALARS = ("id", "key", "date", "end", "certainty", "claimed_by")
-NESTED = ("properties", "citations")
+NESTED = ("properties", "citations", "statements")
 
 
 def _props(data: dict[str, Any], scalars: tuple[str, ...], load: str | None) -> dict[str, Any]:

@@ -121,3 +121,21 @@ def facts_of(record: Node | Edge) -> list[Fact]:
         FactValue(value=s.value, stated_by=stated_by(s), citations=s.citations,
                   shown_first=s.shown_first) for s in found])
         for field, found in by_field.items()]
+
+
+def restated(old: Node | Edge, new: Node | Edge) -> list[Statement]:
+    """The statements of a record another record states again: what the new one's sources
+    said before is replaced by what they say now (a correction), the others' are kept."""
+    mine = sources_of(new.citations)
+    kept = []
+    for statement in statements_of(old):
+        others = [c for c in statement.citations if c.source not in mine]
+        if others:
+            kept.append(statement.model_copy(update={"citations": others}))
+    joined: dict[tuple[str, str], Statement] = {}
+    for statement in [*kept, *statements_of(new)]:
+        key = _key(statement)
+        found = joined.get(key)
+        joined[key] = statement if found is None else found.model_copy(update={
+            "citations": merge_citations(found.citations, statement.citations)})
+    return list(joined.values())

@@ -70,8 +70,23 @@ def merge_node(old: Node | None, new: Node) -> Node:
 
 
 def merge_edge(old: Edge | None, new: Edge) -> Edge:
+    """Combine a stored relationship with an incoming one of the same id.
+
+    From the same sources, the incoming record corrects the stored one (its values win).
+    From another source, both are kept: the relationship is stated by both, and where they
+    give different values (two dates), each value keeps its sources (`graph.statements`)."""
     if old is None:
         return new
+    merged = _merged_edge(old, new)
+    if {c.source for c in new.citations} <= {c.source for c in old.citations} and \
+            not old.statements:
+        return merged
+    from graph.statements import restated  # statements build on the store's records
+
+    return merged.model_copy(update={"statements": restated(old, new)})
+
+
+def _merged_edge(old: Edge, new: Edge) -> Edge:
     return new.model_copy(update={
         "properties": {**old.properties, **new.properties},
         "date": new.date or old.date,

@@ -19,7 +19,7 @@ from graph.identity import Judgement, entity_candidate
 from graph.memory import MemoryStore
 from graph.public import PublicView
 from graph.review import ReviewFiles
-from graph.statements import disagreements, facts_of
+from graph.statements import disagreements, facts_of, stated_by
 from graph.store import GraphStore
 from loaders import csv_format
 from schema.models import Citation, Edge, Node
@@ -204,3 +204,22 @@ def test_every_value_with_its_sources_survives_an_export(
     for fmt in ("graphml", "gexf"):
         (path,) = export_to(store, fmt, tmp_path / f"graph.{fmt}")
         assert "A fictional activist and lawyer." in path.read_text(encoding="utf-8")
+
+
+def test_a_second_source_stating_a_relationship_keeps_both_values_and_a_correction_replaces(
+        blank_store: GraphStore) -> None:
+    """Without any merge: another source states a stored relationship with another date.
+    Both dates stay, each with its source; the first source correcting its own date
+    replaces only its own."""
+    person = _person("erlan-testov", FIRST, "1", name="Erlan Testov")
+    blank_store.write([_source(FIRST), _source(SECOND), CASE, person],
+                      [_sentenced("erlan-testov", FIRST, "five years", "2023-11")])
+    blank_store.write([], [_sentenced("erlan-testov", SECOND, "five years", "2023-12")])
+    (edge,) = blank_store.edges_between("erlan-testov", CASE.id)
+    assert _facts(edge)["properties.sentence"] == [("five years", [FIRST, SECOND])]
+    assert [(s.value, stated_by(s)) for s in disagreements(edge)["date"]] == [
+        ("2023-11", [FIRST]), ("2023-12", [SECOND])]
+    blank_store.write([], [_sentenced("erlan-testov", FIRST, "five years", "2023-12")])
+    (edge,) = blank_store.edges_between("erlan-testov", CASE.id)
+    assert disagreements(edge) == {}
+    assert [(v, sorted(who)) for v, who in _facts(edge)["date"]] == [("2023-12", [FIRST, SECOND])]
