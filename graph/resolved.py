@@ -30,7 +30,7 @@ from graph.memory import MemoryStore
 from graph.results import Stats, WriteReport
 from graph.review import ReviewFiles
 from graph.store import GraphStore, RawPath, merge_edge
-from schema.models import Edge, Node, edge_id, merge_citations
+from schema.models import Edge, Node, edge_id, merge_citations, merge_steps
 from schema.vocabulary import NodeKind, Sensitivity
 
 
@@ -65,7 +65,8 @@ def merge_records(canonical_id: str, records: Sequence[Node],
         "roles": roles, "status": status, "properties": properties, "citations": citations,
         "description": next((r.description for r in records if r.description), None),
         "pseudonym": next((r.pseudonym for r in records if r.pseudonym), None),
-        "sensitivity": level})
+        "sensitivity": level,
+        "history": merge_steps([], [s for r in records for s in r.history])})
 
 
 def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Resolver,
