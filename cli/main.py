@@ -84,7 +84,8 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("--limit", type=int, default=50)
     links = q.add_parser("case-links", help="cases linked to a case", parents=[naming])
     links.add_argument("case")
-    tl = q.add_parser("timeline", help="dated facts of an entity: status and roles newest first, then relationships", parents=[naming])
+    tl = q.add_parser("timeline", parents=[naming], help="dated facts of an entity: status and "
+                      "roles newest first, then relationships oldest first")
     tl.add_argument("entity")
 
     interop.add_parsers(sub)
