@@ -160,8 +160,10 @@ def _history(raw: dict[str, Any], source: str | None, loc: tuple[str | int, ...]
                     "date": _date_text(entry.get("date")), "as_of": _date_text(entry.get("as_of")),
                     "citations": [_citation(c, source) for c in raw_cites]}))
             except (ValueError, ValidationError) as exc:
-                found = ([(str(e["loc"][0]) if e["loc"] else "", e["msg"]) for e in exc.errors()]
-                         if isinstance(exc, ValidationError) else [("", str(exc))])
+                # the step's own check (loc ()) is about its value
+                found = ([(str(e["loc"][0]) if e["loc"] else "value", e["msg"])
+                          for e in exc.errors()]
+                         if isinstance(exc, ValidationError) else [("cite", str(exc))])
                 for part, msg in found:
                     part = "cite" if part == "citations" else part
                     problems.append(Problem(name, line_of(lines, (*where, part) if part else where),
