@@ -235,7 +235,8 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
         lines = [f"{e.date:<10} {e.type:<26} {e.other.name}" for e in entries]
         if history:
             lines = ["status and roles, newest first:", *(
-                f"{h.date or 'as of ' + (h.as_of or '?'):<16} {h.field:<6} {h.value:<22} "
+                f"{h.date or (f'as of {h.as_of}' if h.as_of else 'undated'):<16} {h.field:<6} "
+                f"{h.value:<22} "
                 f"{', '.join(s.name for s in h.sources)}" for h in history),
                 *(["dated relationships, oldest first:"] if lines else []), *lines]
         # in JSON, the shape of the API's timeline: {"entries": [...], "history": [...]}
