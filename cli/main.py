@@ -86,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     nb.add_argument("--limit", type=int, default=50)
     links = q.add_parser("case-links", help="cases linked to a case", parents=[naming])
     links.add_argument("case")
-    tl = q.add_parser("timeline", help="dated facts of an entity, in order", parents=[naming])
+    tl = q.add_parser("timeline", parents=[naming], help="dated facts of an entity: status and "
+                      "roles newest first, then relationships oldest first")
     tl.add_argument("entity")
 
     interop.add_parsers(sub)
@@ -231,9 +232,19 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
             for lk in links)
         _emit(links, args.json, text or "no linked cases")
     elif args.query == "timeline":
-        entries = queries.timeline(store, resolve(args.entity))
-        text = "\n".join(f"{e.date:<10} {e.type:<26} {e.other.name}" for e in entries)
-        _emit(entries, args.json, text or "no dated facts")
+        entity = resolve(args.entity)
+        entries, history = queries.timeline(store, entity), queries.history(store, entity)
+        lines = [f"{e.date:<10} {e.type:<26} {e.other.name}" for e in entries]
+        if history:
+            lines = ["status and roles, newest first:", *(
+                f"{h.date or (f'as of {h.as_of}' if h.as_of else 'undated'):<16} {h.field:<6} "
+                f"{h.value:<22} "
+                f"{', '.join(s.name for s in h.sources)}" for h in history),
+                *(["dated relationships, oldest first:"] if lines else []), *lines]
+        # in JSON, the shape of the API's timeline: {"entries": [...], "history": [...]}
+        _emit({"entries": [e.model_dump(mode="json") for e in entries],
+               "history": [h.model_dump(mode="json") for h in history]},
+              args.json, "\n".join(lines) or "no dated facts")
 
 
 def _who() -> str:

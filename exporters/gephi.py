@@ -1,7 +1,7 @@
 """GraphML and GEXF exports through networkx, for Gephi, yEd and Cytoscape.
 
 Both formats hold only flat values, so lists become `; `-joined text and
-properties and citations become JSON text. Attribute names avoid the ones GEXF
+properties, citations and a person's dated history become JSON text. Attribute names avoid the ones GEXF
 reserves: `start`/`end` (a dynamic graph's time interval) and an edge's `type`
 (directed or not), so the relationship type is `relationship` (and the label).
 """
@@ -47,6 +47,8 @@ def node_attributes(node: Node) -> dict[str, Any]:
         "group": node.group, "count": node.count, "count_qualifier": node.count_qualifier,
         "properties": json.dumps(node.properties, ensure_ascii=False, sort_keys=True),
         "citations": _citations(node.citations), "statements": _statements(node.statements),
+        "history": json.dumps([s.model_dump(mode="json", exclude_none=True) for s in node.history],
+                              ensure_ascii=False),
     })
 
 

@@ -8,7 +8,7 @@ here, and every builder's output for every vocabulary name, through Neo4j's own
 parser.
 
 Node records keep their queryable scalars (id, kind, name, sensitivity, ...) as
-properties and their nested data (citations, kind properties) as JSON strings,
+properties and their nested data (citations, history, kind properties) as JSON strings,
 so that a record reads back exactly as it was written. `load` names the
 multi-transaction load that last touched an element, which lets such a load
 clean up after itself if it fails (a one-transaction write needs no stamp).

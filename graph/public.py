@@ -40,7 +40,7 @@ from graph.names import PLACEHOLDER, NameMatcher
 from graph.redaction import Keys, RedactionKeys
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath
-from schema.models import Citation, Edge, Node, Statement, edge_id
+from schema.models import Citation, Edge, Node, Statement, Step, edge_id
 from schema.vocabulary import (
     CITATION_FIELD_PRIVACY,
     EDGE_FIELD_PRIVACY,
@@ -56,7 +56,7 @@ _Record = TypeVar("_Record", bound=BaseModel)
 _RANK = {Privacy.PLAIN: 0, Privacy.TEXT: 1, Privacy.IDENTIFYING: 2}
 RESTRICTED_GROUP = "restricted persons"
 #: what a withheld field becomes
-_EMPTY: dict[str, Any] = {"aliases": [], "roles": [], "status": []}
+_EMPTY: dict[str, Any] = {"aliases": [], "roles": [], "status": [], "history": []}
 RESTRICTED_PREFIX, MASKED_PREFIX = "restricted-", "redacted-"
 #: in "all shortest paths" mode, how many paths the view asks the store for before it orders
 #: them by public ids and keeps the requested number (more may exist: see docs/ethics.md)
@@ -218,7 +218,13 @@ class PublicView(GraphStore):
             "count_qualifier": _maybe(scrub, node.count_qualifier),
             "properties": self._properties(node.properties, spec, hidden=False),
             "citations": [self._citation(c, hidden=False) for c in node.citations],
-            "statements": self._statements(node.statements, _node_field(spec), False)})
+            "statements": self._statements(node.statements, _node_field(spec), False),
+            "history": [self._step(step) for step in node.history]})
+
+    def _step(self, step: Step) -> Step:
+        """A public record's step: its values are vocabulary words, its citations rewritten."""
+        return _updated(step, {"citations": [self._citation(c, hidden=False)
+                                             for c in step.citations]})
 
     def _edge(self, edge: Edge) -> Edge:
         done = self._edges.get(edge.id)

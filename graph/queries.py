@@ -15,6 +15,7 @@ from graph.errors import InvalidParameter, LimitExceeded, NoPath, WrongKind
 from graph.results import (
     CaseLink,
     EdgeRef,
+    HistoryEntry,
     Measure,
     Neighbourhood,
     NodeRef,
@@ -219,3 +220,10 @@ def timeline(store: GraphStore, node_id: str) -> list[TimelineEntry]:
         for e in dated
     ]
     return sorted(entries, key=lambda t: (t.date, t.type, t.other.id))
+
+
+def history(store: GraphStore, node_id: str) -> list[HistoryEntry]:
+    """The person's dated statuses and roles, newest first, each with its sources."""
+    node = store.get_node(node_id)
+    sources = store.find_nodes({c.source for s in node.history for c in s.citations})
+    return [HistoryEntry.of(step, sources) for step in node.history]

@@ -31,7 +31,7 @@ from graph.results import Stats, WriteReport
 from graph.review import ReviewFiles
 from graph.statements import combine
 from graph.store import GraphStore, RawPath, merge_edge
-from schema.models import Edge, Node, edge_id, merge_citations
+from schema.models import Edge, Node, edge_id, merge_citations, merge_steps
 from schema.vocabulary import NodeKind, Sensitivity
 
 
@@ -70,7 +70,8 @@ def merge_records(canonical_id: str, records: Sequence[Node],
         "roles": roles, "status": status, "properties": properties, "citations": citations,
         "description": next((r.description for r in records if r.description), None),
         "pseudonym": next((r.pseudonym for r in records if r.pseudonym), None),
-        "sensitivity": level, "statements": []})
+        "sensitivity": level, "statements": [],
+        "history": merge_steps([], [s for r in records for s in r.history])})
     # every value each record gave, with its sources: where they differ, the entity shows
     # the canonical record's value, and says so
     reason = ("the value of the record an editor's decision kept for the entity (whose id it "

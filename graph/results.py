@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from schema.models import Citation, Edge, Node, date_precision
+from schema.models import Citation, Edge, Node, Step, date_precision
 from schema.vocabulary import Certainty, NodeKind, Sensitivity
 
 
@@ -126,6 +126,25 @@ class Fact(BaseModel):
     values: list[FactValue]
     #: the sources give different values where one only can be true
     disagreement: bool = False
+class HistoryEntry(BaseModel):
+    """One step of a person's status or roles over time, with the sources that state it."""
+
+    field: str = Field(description="`status` or `role`.")
+    value: str = Field(description="A status or role from the vocabulary.")
+    date: str | None = Field(description="The date the source gives for it, if any.")
+    as_of: str | None = Field(description=(
+        "Without a stated date: the publication date of the source, which says this held then."))
+    precision: str | None = Field(description="`year`, `month` or `day` of `date`, else `as_of`.")
+    sources: list[NodeRef] = Field(description="The source documents the citations refer to.")
+    citations: list[Citation]
+
+    @classmethod
+    def of(cls, step: Step, sources: dict[str, Node]) -> HistoryEntry:
+        when = step.date or step.as_of
+        cited = dict.fromkeys(c.source for c in step.citations if c.source in sources)
+        return cls(field=step.field, value=step.value, date=step.date, as_of=step.as_of,
+                   precision=date_precision(when) if when else None,
+                   sources=[NodeRef.of(sources[i]) for i in cited], citations=step.citations)
 
 
 class Relation(BaseModel):

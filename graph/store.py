@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graph.errors import InvalidData, NodeNotFound, Problem
 from graph.results import SensitivityChange, Stats, WriteReport
-from schema.models import Edge, Node, merge_citations
+from schema.models import Edge, Node, merge_citations, merge_steps
 from schema.vocabulary import PSEUDONYM, NodeKind, Sensitivity
 
 
@@ -48,7 +48,7 @@ def merge_node(old: Node | None, new: Node) -> Node:
 
     Names and scalar fields take the incoming value, except sensitivity, which
     changes only when the incoming record states it (`kept_sensitivity`); lists
-    (aliases, roles, status, citations) are unions, so loading a second source
+    (aliases, roles, status, citations, history) are unions, so loading a second source
     adds to what the first one said instead of erasing it, and reloading changes
     nothing.
     """
@@ -65,6 +65,7 @@ def merge_node(old: Node | None, new: Node) -> Node:
         "description": new.description or old.description,
         "pseudonym": new.pseudonym or old.pseudonym,
         "citations": merge_citations(old.citations, new.citations),
+        "history": merge_steps(old.history, new.history),
         "sensitivity": kept_sensitivity(old, new),
     })
 

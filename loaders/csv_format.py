@@ -28,11 +28,11 @@ from graph.results import WriteReport
 from graph.store import GraphStore
 from loaders.linking import near_entities
 from loaders.native import Batch, Located, check_batch
-from schema.models import Citation, Edge, Node
+from schema.models import STEP_FIELDS, Citation, Edge, Node, Step
 
 NODE_COLUMNS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
                 "pseudonym", "group", "count", "count_qualifier", "properties", "citations",
-                "statements")
+                "statements", "history")
 EDGE_COLUMNS = ("type", "source", "target", "key", "date", "end", "certainty", "claimed_by",
                 "properties", "citations", "statements")
 NODE_REQUIRED = ("id", "kind", "name")
@@ -89,7 +89,7 @@ def _parse_cell(column: str, cell: str) -> Any:
             return int(cell)
         except ValueError:
             raise ValueError(f"{cell!r} is not a whole number") from None
-    if column in {"properties", "citations", "statements"}:
+    if column in {"properties", "citations", "statements", "history"}:
         try:
             value = json.loads(cell)
         except json.JSONDecodeError as exc:
@@ -115,6 +115,15 @@ def _citations(raw: list[Any], name: str, line: int, problems: list[Problem]) ->
                 field = _column_of(("citations", j, *err["loc"]), "")
                 problems.append(Problem(name, line, field, err["msg"]))
     return out
+
+
+def _history(node: Node) -> tuple[list[tuple[str, str]], list[Step]]:
+    """The node's steps, to check against the sources like its citations, and the status
+    and role values no step dates, which are "as of" the cited source like native plain ones."""
+    dated = {(s.field, s.value) for s in node.history}
+    plain = [(f, v) for f, key in STEP_FIELDS.items() for v in getattr(node, key)
+             if (f, v) not in dated]
+    return plain, list(node.history)
 
 
 def _rows(name: str, text: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -179,7 +188,8 @@ def parse_table(name: str, text: str, batch: Batch) -> None:
                 batch.problems.append(Problem(name, line, _column_of(tuple(err["loc"]), msg), msg))
             continue
         target = batch.nodes if kind == "nodes" else batch.edges
-        target.append(Located(record, name, line, [(c, ()) for c in cites]))
+        target.append(Located(record, name, line, [(c, ()) for c in cites],
+                              *_history(record) if isinstance(record, Node) else ([], [])))
 
 
 def table_files(paths: Iterable[Path]) -> list[Path]:

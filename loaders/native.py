@@ -21,7 +21,7 @@ from graph.results import WriteReport
 from graph.store import GraphStore
 from loaders.jsonsource import read_json
 from loaders.yamlsource import Lines, YamlSyntaxError, line_of, read_yaml
-from schema.models import Citation, Edge, Node, merge_citations
+from schema.models import STEP_FIELDS, Citation, Edge, Node, Step, merge_citations, merge_steps
 from schema.vocabulary import RELATIONS, NodeKind
 
 NODE_FIELDS = {"id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
@@ -29,6 +29,8 @@ NODE_FIELDS = {"id", "kind", "name", "aliases", "description", "roles", "status"
 EDGE_KEYS = {"type", "from", "to", "key", "date", "end", "certainty", "claimed_by"}
 DATE_KEYS = {"date", "end", "founded", "opened", "died"}
 _CITE = re.compile(r"^(?P<para>front|[0-9]+(?:\.[0-9]+)*)?\s*(?:fn\s*(?P<fn>[0-9]+))?$")
+#: keys of a dated status or role entry (`status: [{value: released, date: 2025}]`)
+STEP_KEYS = {"value", "date", "as_of", "cite"}
 #: pydantic field names back to the keys a person writes in the file
 _FIELD_TO_KEY = {"citations": "cite", "source": "from", "target": "to"}
 #: short keys a citation may be written with, by the field they fill
@@ -44,6 +46,12 @@ class Located:
     file: str
     line: int | None
     cites: list[tuple[Citation, tuple[str | int, ...]]] = field(default_factory=list)
+    #: the status and role entries written as plain values, which date "as of" the source
+    plain: list[tuple[str, str]] = field(default_factory=list)
+    #: the dated entries, their citations not yet checked against the sources
+    steps: list[Step] = field(default_factory=list)
+    #: the file's `source:`, whose publication date plain entries are "as of"
+    source: str | None = None
 
 
 @dataclass
@@ -113,6 +121,60 @@ def _citation_problems(exc: ValueError, raw: Any, name: str, lines: Lines,
                       err["msg"].removeprefix("Value error, "))
 
 
+def _date_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _history(raw: dict[str, Any], source: str | None, loc: tuple[str | int, ...], base: str,
+             name: str, lines: Lines, problems: list[Problem],
+             ) -> tuple[dict[str, Any], list[tuple[str, str]], list[Step]]:
+    """`raw` with its status and roles lists as plain values, the entries written plainly,
+    and the dated entries as steps (`{value: imprisoned, date: 2023-11-30, cite: ["3.5"]}`)."""
+    plain: list[tuple[str, str]] = []
+    steps: list[Step] = []
+    out = dict(raw)
+    for step_field, key in STEP_FIELDS.items():
+        entries = raw.get(key)
+        if not isinstance(entries, list):
+            continue
+        values: list[Any] = []
+        for j, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                values.append(entry)
+                if isinstance(entry, str):
+                    plain.append((step_field, entry))
+                continue
+            where, text = (*loc, key, j), f"{base}.{key}[{j}]"
+            unknown = sorted(set(entry) - STEP_KEYS)
+            if unknown:
+                problems.append(Problem(name, line_of(lines, (*where, unknown[0])), text,
+                                        f"unknown key {unknown[0]!r}; expected "
+                                        f"{', '.join(sorted(STEP_KEYS))}"))
+                continue
+            raw_cites = entry.get("cite") or []
+            try:
+                if not isinstance(raw_cites, list):
+                    raise ValueError("expected a list of citations")
+                steps.append(Step.model_validate({
+                    "field": step_field, "value": entry.get("value"),
+                    "date": _date_text(entry.get("date")), "as_of": _date_text(entry.get("as_of")),
+                    "citations": [_citation(c, source) for c in raw_cites]}))
+            except (ValueError, ValidationError) as exc:
+                # the step's own check (loc ()) is about its value
+                found = ([(str(e["loc"][0]) if e["loc"] else "value", e["msg"])
+                          for e in exc.errors()]
+                         if isinstance(exc, ValidationError) else [("cite", str(exc))])
+                for part, msg in found:
+                    part = "cite" if part == "citations" else part
+                    problems.append(Problem(name, line_of(lines, (*where, part) if part else where),
+                                            f"{text}.{part}" if part else text,
+                                            msg.removeprefix("Value error, ")))
+                continue
+            values.append(entry.get("value"))
+        out[key] = values
+    return out, plain, steps
+
+
 def _split(raw: dict[str, Any], fixed: set[str]) -> dict[str, Any]:
     data = {k: v for k, v in raw.items() if k in fixed}
     props = {k: v for k, v in raw.items() if k not in fixed and k != "cite"}
@@ -178,6 +240,12 @@ def parse_file(path: Path, batch: Batch) -> None:
                     bad = True
                     batch.problems.extend(_citation_problems(exc, c, name, lines, (*loc, "cite", j),
                                                              f"{base}.cite[{j}]"))
+            plain: list[tuple[str, str]] = []
+            steps: list[Step] = []
+            if section == "nodes":
+                before = len(batch.problems)
+                raw, plain, steps = _history(raw, source, loc, base, name, lines, batch.problems)
+                bad = bad or len(batch.problems) > before
             data = _split(raw, fixed)
             if section == "edges":
                 data["source"], data["target"] = data.pop("from", None), data.pop("to", None)
@@ -194,28 +262,60 @@ def parse_file(path: Path, batch: Batch) -> None:
                 continue
             if bad:
                 continue
-            target.append(Located(record, name, line_of(lines, loc), cites))
+            target.append(Located(record, name, line_of(lines, loc), cites, plain, steps,
+                                  source if isinstance(source, str) else None))
+
+
+def _resolved(item: Located, cites: Iterable[Citation], sources: dict[str, Node],
+              problems: list[Problem], where: str = "cite") -> list[Citation]:
+    """The citations whose sources exist, with footnote URLs from each source's footnote list."""
+    resolved: list[Citation] = []
+    for cite in cites:
+        src = sources.get(cite.source)
+        if src is None:
+            problems.append(Problem(item.file, item.line, where,
+                                    f"source {cite.source!r} is not a known source document"))
+            continue
+        url = cite.url
+        if cite.footnote is not None and url is None:
+            url = src.properties.get("footnotes", {}).get(str(cite.footnote))
+            if url is None:
+                problems.append(Problem(item.file, item.line, where, f"footnote {cite.footnote} "
+                                        f"is not listed in source {src.id!r}"))
+                continue
+        resolved.append(cite.model_copy(update={"url": url}))
+    return merge_citations(resolved, [])
+
+
+def _as_of(item: Located, citations: list[Citation], sources: dict[str, Node]) -> str | None:
+    """The publication date a plain entry stands "as of": the file's source's, else the
+    latest of the sources the record cites."""
+    dates = [sources[c.source].properties.get("date") for c in citations if c.source in sources]
+    own = sources[item.source].properties.get("date") if item.source in sources else None
+    known = [d for d in dates if isinstance(d, str)]
+    return own if isinstance(own, str) else max(known, default=None)
 
 
 def _resolve_citations(batch: Batch, sources: dict[str, Node]) -> Iterator[Problem]:
-    """Check cited sources exist and fill in footnote URLs from each source's footnote list."""
+    """Check cited sources exist and fill in footnote URLs from each source's footnote list;
+    date every status and role entry (`Step`), "as of" the source unless it states a date."""
     for item in (*batch.nodes, *batch.edges):
-        resolved: list[Citation] = []
-        for cite, _ in item.cites:
-            src = sources.get(cite.source)
-            if src is None:
-                yield Problem(item.file, item.line, "cite",
-                              f"source {cite.source!r} is not a known source document")
-                continue
-            url = cite.url
-            if cite.footnote is not None and url is None:
-                url = src.properties.get("footnotes", {}).get(str(cite.footnote))
-                if url is None:
-                    yield Problem(item.file, item.line, "cite",
-                                  f"footnote {cite.footnote} is not listed in source {src.id!r}")
-                    continue
-            resolved.append(cite.model_copy(update={"url": url}))
-        item.record = item.record.model_copy(update={"citations": merge_citations(resolved, [])})
+        problems: list[Problem] = []
+        citations = _resolved(item, (c for c, _ in item.cites), sources, problems)
+        update: dict[str, Any] = {"citations": citations}
+        if item.plain or item.steps:
+            as_of = _as_of(item, citations, sources)
+            steps = [Step(field=f, value=v, as_of=as_of, citations=citations)
+                     for f, v in item.plain]
+            for step in item.steps:
+                cites = _resolved(item, step.citations, sources, problems,
+                                  f"{STEP_FIELDS[step.field]}.cite") if step.citations else citations
+                undated = step.date is None and step.as_of is None
+                steps.append(step.model_copy(update={
+                    "citations": cites, "as_of": as_of if undated else step.as_of}))
+            update["history"] = merge_steps(steps, [])
+        yield from problems
+        item.record = item.record.model_copy(update=update)
 
 
 def check_batch(batch: Batch, store: GraphStore) -> list[Problem]:

@@ -31,6 +31,9 @@ COMMON_NODE_FIELDS = [
     ("description", "a short neutral summary in our own words"),
     ("roles", "persons only: " + ", ".join(sorted(ROLES))),
     ("status", "persons only: " + ", ".join(sorted(STATUSES))),
+    ("history", "persons only: statuses and roles over time, newest first; each step a `status` "
+     "or `role` with the `date` the source gives, else `as_of` its publication date, and "
+     "its citations. Every value is also in `status` or `roles`"),
     ("sensitivity", " or ".join(s.value for s in Sensitivity)
      + "; restricted persons are redacted in public views"),
     ("group", "true for unnamed groups the source describes ('his relatives')"),

@@ -8,7 +8,7 @@ exists is a record the vocabulary allows.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -143,6 +143,55 @@ def merge_citations(a: list[Citation], b: list[Citation]) -> list[Citation]:
     return sorted(seen.values(), key=Citation.key)
 
 
+#: which `Node` list a step of a history belongs to, by the step's `field`
+STEP_FIELDS: dict[str, str] = {"status": "status", "role": "roles"}
+
+
+class Step(BaseModel):
+    """One dated value of a person's status or roles, as one source states it.
+
+    `date` is the date the source gives for the change (arrested in 2022); a source
+    that only says how things stood gives `as_of`, its publication date. A history
+    lists steps newest first (`Step.when`), each with the citations that state it.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    field: Literal["status", "role"]
+    value: str
+    date: PartialDate | None = None
+    as_of: PartialDate | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Step:
+        allowed = STATUSES if self.field == "status" else ROLES
+        if self.value not in allowed:
+            raise ValueError(f"unknown {self.field} {self.value!r}; "
+                             f"allowed: {', '.join(sorted(allowed))}")
+        return self
+
+    @property
+    def when(self) -> str:
+        """The date the step is ordered by: the stated date, else the "as of" date."""
+        return self.date or self.as_of or ""
+
+    def key(self) -> tuple[str, str, str, str]:
+        """Two steps with the same key are one statement; their citations are merged."""
+        return (self.field, self.value, self.date or "", self.as_of or "")
+
+
+def merge_steps(a: list[Step], b: list[Step]) -> list[Step]:
+    """Union of two histories, one step per key with citations merged, newest first."""
+    seen: dict[tuple[str, str, str, str], Step] = {}
+    for step in (*a, *b):
+        prev = seen.get(step.key())
+        seen[step.key()] = step if prev is None else prev.model_copy(
+            update={"citations": merge_citations(prev.citations, step.citations)})
+    ordered = sorted(seen.values(), key=Step.key)
+    return sorted(ordered, key=lambda s: s.when, reverse=True)
+
+
 def _check_property(owner: str, name: str, ptype: str, value: Any) -> None:
     ok = {
         "str": isinstance(value, str),
@@ -207,10 +256,18 @@ class Node(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     #: every value with its sources, for a record built from several (`Statement`)
     statements: list[Statement] = Field(default_factory=list)
+    #: dated statuses and roles, newest first; every value is also in `status` or `roles`
+    history: list[Step] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Node:
         self.citations = merge_citations(self.citations, [])
+        if self.history:
+            self.history = merge_steps(self.history, [])
+            for step in self.history:
+                values = getattr(self, STEP_FIELDS[step.field])
+                if step.value not in values:
+                    values.append(step.value)
         # an alias that repeats the name (or another alias) says nothing, and merging
         # would drop it on the next load, so that a reload would seem to change the node
         self.aliases = [a for a in dict.fromkeys(self.aliases) if a != self.name]
@@ -227,7 +284,7 @@ class Node(BaseModel):
         bad_status = [s for s in self.status if s not in STATUSES]
         if bad_status:
             raise ValueError(f"unknown status {bad_status}; allowed: {', '.join(sorted(STATUSES))}")
-        if (self.roles or self.status) and self.kind is not NodeKind.PERSON:
+        if (self.roles or self.status or self.history) and self.kind is not NodeKind.PERSON:
             raise ValueError("roles and status apply to persons only")
         if self.count is not None and not self.group:
             raise ValueError("count is for groups: set group: true")

@@ -376,6 +376,7 @@ NODE_FIELD_PRIVACY: dict[str, Privacy] = {
     "properties": Privacy.PLAIN,  # each property declares its own flag
     "citations": Privacy.PLAIN,  # see CITATION_FIELD_PRIVACY
     "statements": Privacy.PLAIN,  # each statement takes its field's flag
+    "history": Privacy.IDENTIFYING,  # dated statuses and roles, withheld like them
 }
 EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
     "id": Privacy.PLAIN, "type": Privacy.PLAIN, "source": Privacy.PLAIN, "target": Privacy.PLAIN,

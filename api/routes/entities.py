@@ -41,7 +41,9 @@ class EntityDetail(Node):
     "/entities/{id}", response_model=EntityDetail, responses=NOT_FOUND,
     summary="An entity and its cited relationships",
     description="All fields of the entity (name, aliases, roles, status, kind-specific "
-                "properties, citations) and one page of its relationships, each with the "
+                "properties, citations; for a person, `history`: its statuses and roles over "
+                "time, newest first, each dated by its source or as of the source's "
+                "publication, with citations) and one page of its relationships, each with the "
                 "entity at the other end and the citations that state it. Use `limit` and "
                 "`offset` to page through the relationships of well-connected entities.",
 )

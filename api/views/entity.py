@@ -99,6 +99,25 @@ def _when(edge: Edge) -> str | None:
     return edge.date
 
 
+@dataclass
+class HistoryRow:
+    """One step of a person's status or roles: when, what, and the sources that say so."""
+
+    when: str
+    label: str
+    value: str
+    citations: list[CitationView]
+
+
+def _history(presenter: Presenter, node: Node) -> list[HistoryRow]:
+    """The person's history, newest first as stored, in a reader's words."""
+    presenter.load_sources(c for step in node.history for c in step.citations)
+    return [HistoryRow(
+        when=step.date or (f"as of {step.as_of}" if step.as_of else "undated"),
+        label="Status" if step.field == "status" else "Role", value=step.value.replace("_", " "),
+        citations=[presenter.citation(c) for c in step.citations]) for step in node.history]
+
+
 def entity_page_context(store: GraphStore, entity_id: str) -> dict[str, Any]:
     node = store.get_node(entity_id)
     presenter = Presenter(store)
@@ -122,5 +141,6 @@ def entity_page_context(store: GraphStore, entity_id: str) -> dict[str, Any]:
         "fact_rows": fact_rows(node) if node.statements else [],
         "sources": _source_names(store, node),
         "relations": relations, "more_relations": more, "timeline": timeline,
+        "history": _history(presenter, node),
         "linked_cases": linked_cases, "relatives_involved": involved,
     }
