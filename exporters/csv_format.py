@@ -33,7 +33,7 @@ def node_row(node: Node) -> list[str]:
         "group": "true" if node.group else "",
         "count": "" if node.count is None else str(node.count),
         "count_qualifier": node.count_qualifier or "", "properties": _json(node.properties),
-        "citations": _citations(node.citations),
+        "citations": _citations(node.citations), "source": node.source or "",
     }
     return [cells[c] for c in NODE_COLUMNS]
 

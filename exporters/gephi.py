@@ -41,7 +41,7 @@ def node_attributes(node: Node) -> dict[str, Any]:
         "status": _text(node.status), "sensitivity": node.sensitivity.value,
         "group": node.group, "count": node.count, "count_qualifier": node.count_qualifier,
         "properties": json.dumps(node.properties, ensure_ascii=False, sort_keys=True),
-        "citations": _citations(node.citations),
+        "citations": _citations(node.citations), "source": node.source,
     })
 
 

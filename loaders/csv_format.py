@@ -31,7 +31,8 @@ from loaders.native import Batch, Located, check_batch
 from schema.models import Citation, Edge, Node
 
 NODE_COLUMNS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
-                "pseudonym", "group", "count", "count_qualifier", "properties", "citations")
+                "pseudonym", "group", "count", "count_qualifier", "properties", "citations",
+                "source")
 EDGE_COLUMNS = ("type", "source", "target", "key", "date", "end", "certainty", "claimed_by",
                 "properties", "citations")
 NODE_REQUIRED = ("id", "kind", "name")

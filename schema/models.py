@@ -143,6 +143,12 @@ def merge_citations(a: list[Citation], b: list[Citation]) -> list[Citation]:
     return sorted(seen.values(), key=Citation.key)
 
 
+def cited_source(citations: list[Citation]) -> str | None:
+    """The one source all these citations name; None when they name several or none."""
+    named = {c.source for c in citations}
+    return named.pop() if len(named) == 1 else None
+
+
 def _check_property(owner: str, name: str, ptype: str, value: Any) -> None:
     ok = {
         "str": isinstance(value, str),
@@ -186,10 +192,18 @@ class Node(BaseModel):
     count_qualifier: Text | None = None
     properties: dict[str, PropertyValue] = Field(default_factory=dict)
     citations: list[Citation] = Field(default_factory=list)
+    #: the source that defines this record: ids are local to it (data/README.md). A source
+    #: defines itself; a record that names none takes the one source its citations name
+    #: (older snapshots), or stays None when they name several or none
+    source: EntityId | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Node:
         self.citations = merge_citations(self.citations, [])
+        if self.kind is NodeKind.SOURCE:
+            self.source = self.id
+        elif self.source is None:
+            self.source = cited_source(self.citations)
         # an alias that repeats the name (or another alias) says nothing, and merging
         # would drop it on the next load, so that a reload would seem to change the node
         self.aliases = [a for a in dict.fromkeys(self.aliases) if a != self.name]
