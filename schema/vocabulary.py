@@ -375,6 +375,7 @@ NODE_FIELD_PRIVACY: dict[str, Privacy] = {
     "status": Privacy.IDENTIFYING, "count_qualifier": Privacy.TEXT,
     "properties": Privacy.PLAIN,  # each property declares its own flag
     "citations": Privacy.PLAIN,  # see CITATION_FIELD_PRIVACY
+    "source": Privacy.PLAIN,  # the id of the source document that defines the record
 }
 EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
     "id": Privacy.PLAIN, "type": Privacy.PLAIN, "source": Privacy.PLAIN, "target": Privacy.PLAIN,
