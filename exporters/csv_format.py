@@ -40,6 +40,7 @@ def node_row(node: Node) -> list[str]:
         "count_qualifier": node.count_qualifier or "", "properties": _json(node.properties),
         "citations": _citations(node.citations), "statements": _statements(node.statements),
         "history": _json([s.model_dump(mode="json", exclude_none=True) for s in node.history]),
+        "source": node.source or "",
     }
     return [cells[c] for c in NODE_COLUMNS]
 

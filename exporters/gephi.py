@@ -49,6 +49,7 @@ def node_attributes(node: Node) -> dict[str, Any]:
         "citations": _citations(node.citations), "statements": _statements(node.statements),
         "history": json.dumps([s.model_dump(mode="json", exclude_none=True) for s in node.history],
                               ensure_ascii=False),
+        "source": node.source,
     })
 
 

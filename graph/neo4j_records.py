@@ -16,7 +16,7 @@ import orjson
 from schema.models import STORED, Edge, Node
 
 NODE_SCALARS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
-                "pseudonym", "group", "count", "count_qualifier")
+                "pseudonym", "group", "count", "count_qualifier", "source")
 EDGE_SCALARS = ("id", "key", "date", "end", "certainty", "claimed_by")
 NESTED = ("properties", "citations", "statements")
 #: nested data only nodes have: a person's dated statuses and roles

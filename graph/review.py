@@ -22,6 +22,7 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from config import Settings
@@ -58,6 +59,17 @@ def _append(path: Path, lines: Iterable[str], private: bool) -> None:
         os.write(fd, data)
     finally:
         os.close(fd)
+
+
+def _later_than(previous: Decision | None) -> str:
+    """Now, or a second after the pair's last decision if that is not earlier: decisions
+    count in the order of their time, to the second, across files, so an undo made in the
+    same second as an import's automatic decision must still come after it."""
+    at = now()
+    if previous is None or previous.at < at:
+        return at
+    later = datetime.fromisoformat(previous.at.replace("Z", "+00:00")) + timedelta(seconds=1)
+    return later.isoformat().replace("+00:00", "Z")
 
 
 @dataclass
@@ -190,7 +202,7 @@ class ReviewFiles:
             candidate=candidate.id, stored=candidate.stored.id or "",
             incoming=candidate.incoming.id if candidate.mention is None else None,
             mention=candidate.mention, judgement=judgement, sensitivity=sensitivity,
-            by=by, at=now(), note=note,
+            by=by, at=_later_than(self.resolver().latest.get(candidate.id)), note=note,
             private=touches_restricted or None)
         self.record(decision, over_api=over_api)
         return decision

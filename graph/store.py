@@ -67,7 +67,20 @@ def merge_node(old: Node | None, new: Node) -> Node:
         "citations": merge_citations(old.citations, new.citations),
         "history": merge_steps(old.history, new.history),
         "sensitivity": kept_sensitivity(old, new),
+        "source": new.source or old.source,
     })
+
+
+def redefinition(old: Node | None, new: Node) -> str | None:
+    """Why `new` may not be written over `old`, or None: ids are local to their source, so
+    a record may only be written over one its own source defines (a correction). A record
+    whose source is unknown (an older snapshot whose citations name several sources, or a
+    writer that names none) is checked against nothing."""
+    if old is None or old.source is None or new.source is None or old.source == new.source:
+        return None
+    return (f"{new.id!r} is already defined by source {old.source!r}; source {new.source!r} "
+            "may refer to it (an edge's end, a mention) but not define it: give its own "
+            "record its own id, and let an identity decision join the two")
 
 
 def merge_edge(old: Edge | None, new: Edge) -> Edge:
@@ -97,6 +110,19 @@ def _merged_edge(old: Edge, new: Edge) -> Edge:
     })
 
 
+def redefinitions(nodes: Sequence[Node], existing_nodes: Mapping[str, Node]) -> list[Problem]:
+    """Every record of a write that would redefine one another source defines, stored or
+    earlier in the same write."""
+    problems: list[Problem] = []
+    first: dict[str, Node] = {}
+    for node in nodes:
+        earlier = first.setdefault(node.id, node)
+        why = redefinition(existing_nodes.get(node.id), node) or redefinition(earlier, node)
+        if why:
+            problems.append(Problem("<store>", None, f"node {node.id}", why))
+    return problems
+
+
 def plan_write(
     nodes: Sequence[Node], edges: Sequence[Edge],
     existing_nodes: dict[str, Node], existing_edges: dict[str, Edge],
@@ -111,8 +137,9 @@ def plan_write(
     changes is in the report's `sensitivity_changes`.
 
     Raises `InvalidData` when an edge ends at an entity that is neither in the
-    batch nor already stored, so that no backend can write a dangling edge, and
-    when a node would take an id the public view reserves for pseudonyms.
+    batch nor already stored, so that no backend can write a dangling edge, when a
+    node would take an id the public view reserves for pseudonyms, and when a node
+    would redefine one another source defines (`redefinition`).
     """
     known = {n.id for n in nodes}
     dangling = [
@@ -124,6 +151,9 @@ def plan_write(
          for i in known if PSEUDONYM.match(i)]
     if dangling:
         raise InvalidData(dangling)
+    refused = redefinitions(nodes, existing_nodes)
+    if refused:
+        raise InvalidData(refused)
     stored = existing_nodes if stored_nodes is None else stored_nodes
     report = WriteReport()
     out_nodes: list[Node] = []

@@ -32,7 +32,7 @@ from schema.models import STEP_FIELDS, Citation, Edge, Node, Step
 
 NODE_COLUMNS = ("id", "kind", "name", "aliases", "description", "roles", "status", "sensitivity",
                 "pseudonym", "group", "count", "count_qualifier", "properties", "citations",
-                "statements", "history")
+                "statements", "history", "source")
 EDGE_COLUMNS = ("type", "source", "target", "key", "date", "end", "certainty", "claimed_by",
                 "properties", "citations", "statements")
 NODE_REQUIRED = ("id", "kind", "name")

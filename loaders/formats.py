@@ -108,10 +108,12 @@ def _csv(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> Im
 
 def _ftm(paths: Sequence[Path], store: GraphStore, options: ImportOptions) -> Imported:
     found = ftm.load_ftm(paths, store, source_id=options.source_id,
-                         source_url=options.source_url, source_name=options.source_name)
+                         source_url=options.source_url, source_name=options.source_name,
+                         review=options.review)
     return _queued(Imported(
         found.summary(), found.write or WriteReport(), found.sensitivity_changes, {
             "imported": dict(found.imported), "matched": found.matched,
+            "decided": found.decided,
             "skipped": {s: dict(r) for s, r in found.skipped.items()},
             "ignored_topics": dict(found.ignored_topics)}, found.candidates), options)
 

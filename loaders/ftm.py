@@ -29,12 +29,13 @@ from followthemoney.types import registry
 from pydantic import ValidationError
 
 from graph.errors import InvalidData, Problem
-from graph.identity import Candidate
+from graph.identity import Candidate, Judgement, entity_candidate
 from graph.results import SensitivityChange, WriteReport
+from graph.review import ReviewFiles
 from graph.search import fold
 from graph.store import GraphStore, merge_edge, merge_node
 from loaders.ftm_stream import Entity, read_entities
-from loaders.linking import near_entities
+from loaders.linking import LINKED_KINDS, near_entities
 from schema.ftm import PARTY_ROLES, SCHEMA_EDGE, SCHEMA_KIND, PropertyMap, properties_of
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import RELATIONS, NodeKind, is_valid_id
@@ -66,6 +67,12 @@ class FtmReport:
     matched: dict[str, str] = field(default_factory=dict)
     #: new entities whose names are near stored ones: for an editor (`loaders.linking`)
     candidates: list[Candidate] = field(default_factory=list)
+    #: by FtM id, new entities whose name or alias folds equal to exactly one stored
+    #: entity's of their kind: joined by an automatic identity decision where there is a
+    #: review queue (`link_exact`), else left candidates like the near ones
+    exact: dict[str, Candidate] = field(default_factory=dict)
+    #: the automatic decisions made, by candidate id (`repgraph review show/undo`)
+    decided: list[str] = field(default_factory=list)
     write: WriteReport | None = None
     #: of every stream's write, where `write` is the last stream's
     sensitivity_changes: list[SensitivityChange] = field(default_factory=list)
@@ -78,8 +85,12 @@ class FtmReport:
             f"{s} {n}" for s, n in sorted(self.read.items()))]
         lines.append("imported: " + (", ".join(f"{s} {n}" for s, n in sorted(self.imported.items()))
                                      or "nothing"))
-        lines += [f"matched {ftm_id} to existing {node_id}" for ftm_id, node_id in
+        lines += [f"matched {ftm_id} to existing {node_id}: its own record, joined by an "
+                  "automatic identity decision (exact name or alias)" for ftm_id, node_id in
                   sorted(self.matched.items())]
+        if self.decided:
+            lines.append("decided 'same' by import:ftm, to see or take back with repgraph "
+                         "review show/undo: " + ", ".join(self.decided))
         lines += [f"near {c.incoming.name} [{c.incoming.id}] ~ {c.stored.name} [{c.stored.id}] "
                   f"({c.how}, score {c.score:g}): for review, not linked"
                   for c in self.candidates]
@@ -143,19 +154,21 @@ class FtmImport:
         url = proxy.first("sourceUrl", quiet=True) or self.source.properties.get("url")
         return Citation(source=self.source.id, url=url, note=f"FtM {proxy.schema.name} {proxy.id}")
 
+    def _ours(self, node_id: str) -> bool:
+        """Whether a stored record is this stream's source's own (or of no known source)."""
+        old = self.existing.get(node_id)
+        return old is not None and old.source in (None, self.source.id)
+
     def _node_id(self, proxy: EntityProxy, kind: NodeKind) -> str:
-        """The node this entity is: the stored node with the FtM id and kind, else the one
-        stored node of this kind with an identical (folded) name, else the FtM id if it is a
-        free graph id, else a new id derived from it."""
+        """The node this entity is: the record this stream's source stored under the FtM id
+        (a correction), else the FtM id if it is a free graph id, else a new id derived from
+        it. Ids are local to their source: an entity another source defines, under this id
+        or under the same name, is never written into; the same name becomes an identity
+        decision (`exact_links`)."""
         assert proxy.id is not None
         old = self.existing.get(proxy.id)
-        if old is not None and old.kind is kind:
+        if old is not None and old.kind is kind and self._ours(proxy.id):
             return proxy.id
-        candidates = set().union(*(self.by_name.get((kind, fold(n)), set()) for n in proxy.names))
-        if len(candidates) == 1:
-            (node_id,) = candidates
-            self.report.matched[proxy.id] = node_id
-            return node_id
         if is_valid_id(proxy.id) and proxy.id not in self.existing:
             return proxy.id  # a stream repgraph exported keeps its ids
         slug = "ftm-" + _slug(proxy.id)
@@ -176,7 +189,7 @@ class FtmImport:
         props = {row.prop: _value(proxy, row) for row in properties_of(kind, "import")}
         props = {k: v for k, v in props.items() if v}
         try:
-            old = self.existing.get(node_id)
+            old = self.existing.get(node_id) if self._ours(node_id) else None
             if old is not None:  # keep what the graph says; only add names, facts and a citation
                 node = old.model_copy(update={
                     "aliases": [n for n in names if n != old.name],
@@ -185,7 +198,7 @@ class FtmImport:
             else:
                 node = Node(id=node_id, kind=kind, name=name,
                             aliases=[n for n in names if n != name], properties=props,
-                            citations=[self._cite(proxy)])
+                            citations=[self._cite(proxy)], source=self.source.id)
         except ValidationError as exc:
             for err in exc.errors():
                 self.problems.append(Problem(file, ent.line, ".".join(map(str, err["loc"])),
@@ -193,6 +206,22 @@ class FtmImport:
             return
         self._add_node(node)
         self.report.imported[proxy.schema.name] += 1
+
+    def exact_links(self, new: Iterable[Node]) -> dict[str, Candidate]:
+        """By FtM id, the new entities whose name or alias folds equal to exactly one stored
+        entity's of their kind: certain enough to decide, never to write into its record."""
+        ftm_ids = {node_id: ftm_id for ftm_id, node_id in self.ids.items()}
+        found: dict[str, Candidate] = {}
+        for node in new:
+            if node.kind not in LINKED_KINDS or node.group or node.id not in ftm_ids:
+                continue
+            same = set().union(*(self.by_name.get((node.kind, fold(label)), set())
+                                 for label in (node.name, *node.aliases))) - {node.id}
+            if len(same) == 1:
+                stored = self.existing[same.pop()]
+                found[ftm_ids[node.id]] = entity_candidate(stored, node, 100.0, "exact",
+                                                           "import:ftm")
+        return found
 
     def kind_of(self, node_id: str) -> NodeKind | None:
         node = self.nodes.get(node_id) or self.existing.get(node_id)
@@ -332,15 +361,42 @@ def read_ftm(path: Path, store: GraphStore, source: Node | None = None,
     if importer.problems:
         raise InvalidData(importer.problems)
     nodes = [importer.source, *importer.nodes.values()]
-    report.candidates = near_entities(
-        [n for n in importer.nodes.values() if n.id not in importer.existing],
-        importer.existing.values(), "import:ftm")
+    new = [n for n in importer.nodes.values() if n.id not in importer.existing]
+    report.exact = importer.exact_links(new)
+    exact = {c.id for c in report.exact.values()}
+    report.candidates = [c for c in near_entities(new, importer.existing.values(), "import:ftm")
+                         if c.id not in exact]
     return nodes, list(importer.edges.values()), report
 
 
+def link_exact(exact: dict[str, Candidate], store: GraphStore, review: ReviewFiles,
+               report: FtmReport) -> None:
+    """Join each exact pair by an automatic "same" decision, proposed and decided in the review
+    queue (so that `repgraph review show/undo` work on it), kept with the decisions made over
+    the API. A pair decided before (by anyone: an editor's undo or "different" included)
+    keeps that decision; a pair not joined stays a candidate."""
+    review.propose(exact.values())
+    latest = review.resolver().latest
+    for ftm_id, candidate in sorted(exact.items(), key=lambda pair: pair[0]):
+        if candidate.id not in latest:
+            review.decide(store, candidate.id, Judgement.SAME, by="import:ftm", over_api=True,
+                          note="exact name or alias")
+            report.decided.append(candidate.id)
+        decided = review.resolver().decided(candidate.id)
+        if decided is not None and decided.judgement is Judgement.SAME:
+            report.matched[ftm_id] = decided.stored
+        else:
+            report.candidates.append(candidate)
+
+
 def load_ftm(paths: Iterable[Path], store: GraphStore, *, source_id: str | None = None,
-             source_url: str | None = None, source_name: str | None = None) -> FtmReport:
-    """Import each stream in one atomic write per stream; nothing is written if a stream is bad."""
+             source_url: str | None = None, source_name: str | None = None,
+             review: ReviewFiles | None = None) -> FtmReport:
+    """Import each stream in one atomic write per stream; nothing is written if a stream is bad.
+
+    Each entity is its own record under its source; one whose name is exactly a stored
+    entity's is joined to it by an automatic decision in `review` (without one, it is only
+    a candidate)."""
     report = FtmReport()
     for path in paths:
         source = stream_source(path, source_id, source_url, source_name)
@@ -350,8 +406,11 @@ def load_ftm(paths: Iterable[Path], store: GraphStore, *, source_id: str | None 
             getattr(report, name).update(getattr(one, name))
         for schema, reasons in one.skipped.items():
             report.skipped.setdefault(schema, Counter()).update(reasons)
-        report.matched.update(one.matched)
         report.candidates += one.candidates
+        if review is None:
+            report.candidates += one.exact.values()
+        else:
+            link_exact(one.exact, store, review, report)
         report.write = one.write
         report.sensitivity_changes += one.write.sensitivity_changes
     return report

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from graph.errors import InvalidData, Problem
 from graph.results import WriteReport
-from graph.store import GraphStore
+from graph.store import GraphStore, redefinition
 from loaders.jsonsource import read_json
 from loaders.yamlsource import Lines, YamlSyntaxError, line_of, read_yaml
 from schema.models import STEP_FIELDS, Citation, Edge, Node, Step, merge_citations, merge_steps
@@ -250,6 +250,8 @@ def parse_file(path: Path, batch: Batch) -> None:
             if section == "edges":
                 data["source"], data["target"] = data.pop("from", None), data.pop("to", None)
             data["citations"] = [c for c, _ in cites]
+            if section == "nodes" and isinstance(source, str):
+                data["source"] = source  # the file's source defines its records
             try:
                 record = model.model_validate(data)
             except ValidationError as exc:
@@ -318,6 +320,26 @@ def _resolve_citations(batch: Batch, sources: dict[str, Node]) -> Iterator[Probl
         item.record = item.record.model_copy(update=update)
 
 
+def _other_source(first: Node | Edge, again: Node | Edge) -> str:
+    if not isinstance(first, Node) or not isinstance(again, Node):
+        return ""
+    if first.source is None or again.source is None or first.source == again.source:
+        return ""
+    return (f": defined by source {first.source!r} there and by source {again.source!r} here;"
+            " ids are local to their source")
+
+
+def _redefinitions(batch: Batch, store: GraphStore) -> Iterator[Problem]:
+    """Records that would redefine an entity another source defines in the store: a file
+    refers to another source's entity by its id (an edge's end), it never redefines it."""
+    stored = store.find_nodes({item.record.id for item in batch.nodes})
+    for item in batch.nodes:
+        assert isinstance(item.record, Node)
+        why = redefinition(stored.get(item.record.id), item.record)
+        if why:
+            yield Problem(item.file, item.line, "id", why)
+
+
 def check_batch(batch: Batch, store: GraphStore) -> list[Problem]:
     """Cross-record checks: unique ids, endpoints that exist with the right kinds, sources."""
     problems = list(batch.problems)
@@ -326,8 +348,11 @@ def check_batch(batch: Batch, store: GraphStore) -> list[Problem]:
         prev = first.setdefault(item.record.id, item)
         if prev is not item:
             problems.append(Problem(item.file, item.line, "id", f"duplicate id {item.record.id!r}"
-                                    f" (first at {prev.file}:{prev.line})"))
-    endpoints = {e for item in batch.edges for e in (item.record.source, item.record.target)}  # type: ignore[union-attr]
+                                    f" (first at {prev.file}:{prev.line})"
+                                    + _other_source(prev.record, item.record)))
+    problems.extend(_redefinitions(batch, store))
+    endpoints = {e for item in batch.edges if isinstance(item.record, Edge)
+                 for e in (item.record.source, item.record.target)}
     cited = {c.source for item in (*batch.nodes, *batch.edges) for c, _ in item.cites}
     stored = store.find_nodes((endpoints | cited) - first.keys())
     kinds = {**{i: n for i, n in stored.items()}, **{i: it.record for i, it in first.items()}}

@@ -24,7 +24,7 @@ from schema.vocabulary import (
 )
 
 COMMON_NODE_FIELDS = [
-    ("id", "stable lower-case slug, unique across the graph"),
+    ("id", "stable lower-case slug, local to the source that defines the record"),
     ("kind", "one of the node kinds below"),
     ("name", "the name as the source writes it"),
     ("aliases", "other spellings, transliterations and names"),
@@ -39,6 +39,8 @@ COMMON_NODE_FIELDS = [
     ("group", "true for unnamed groups the source describes ('his relatives')"),
     ("count, count_qualifier", "for groups: the figure the source gives, and e.g. 'at least'"),
     ("citations", "where the source states the node's facts"),
+    ("source", "the source that defines the record (a dataset file's `source:`; a source "
+     "defines itself): another source refers to it by its id, never defines it again"),
 ]
 
 COMMON_EDGE_FIELDS = [

@@ -190,6 +190,10 @@ def merge_steps(a: list[Step], b: list[Step]) -> list[Step]:
             update={"citations": merge_citations(prev.citations, step.citations)})
     ordered = sorted(seen.values(), key=Step.key)
     return sorted(ordered, key=lambda s: s.when, reverse=True)
+def cited_source(citations: list[Citation]) -> str | None:
+    """The one source all these citations name; None when they name several or none."""
+    named = {c.source for c in citations}
+    return named.pop() if len(named) == 1 else None
 
 
 def _check_property(owner: str, name: str, ptype: str, value: Any) -> None:
@@ -258,6 +262,10 @@ class Node(BaseModel):
     statements: list[Statement] = Field(default_factory=list)
     #: dated statuses and roles, newest first; every value is also in `status` or `roles`
     history: list[Step] = Field(default_factory=list)
+    #: the source that defines this record: ids are local to it (data/README.md). A source
+    #: defines itself; a record that names none takes the one source its citations name
+    #: (older snapshots), or stays None when they name several or none
+    source: EntityId | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Node:
@@ -268,6 +276,10 @@ class Node(BaseModel):
                 values = getattr(self, STEP_FIELDS[step.field])
                 if step.value not in values:
                     values.append(step.value)
+        if self.kind is NodeKind.SOURCE:
+            self.source = self.id
+        elif self.source is None:
+            self.source = cited_source(self.citations)
         # an alias that repeats the name (or another alias) says nothing, and merging
         # would drop it on the next load, so that a reload would seem to change the node
         self.aliases = [a for a in dict.fromkeys(self.aliases) if a != self.name]

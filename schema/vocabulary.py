@@ -377,6 +377,7 @@ NODE_FIELD_PRIVACY: dict[str, Privacy] = {
     "citations": Privacy.PLAIN,  # see CITATION_FIELD_PRIVACY
     "statements": Privacy.PLAIN,  # each statement takes its field's flag
     "history": Privacy.IDENTIFYING,  # dated statuses and roles, withheld like them
+    "source": Privacy.PLAIN,  # the id of the source document that defines the record
 }
 EDGE_FIELD_PRIVACY: dict[str, Privacy] = {
     "id": Privacy.PLAIN, "type": Privacy.PLAIN, "source": Privacy.PLAIN, "target": Privacy.PLAIN,

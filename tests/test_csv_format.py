@@ -147,3 +147,31 @@ def test_an_empty_sensitivity_cell_keeps_a_restricted_person_restricted(
     assert empty_store.get_node("ann").restricted
     report = csv_format.load_tables([tmp_path / "again"], empty_store)
     assert empty_store.get_node("ann").restricted and report.sensitivity_changes == []
+
+
+def test_a_row_takes_its_source_from_the_source_column_or_its_citations(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    write(tmp_path, "nodes.csv", NODES.replace("citations\n", "citations,source\n", 1)
+          .replace('""paragraph"": ""1.2""}]"\n', '""paragraph"": ""1.2""}]",doc2\n', 1)
+          + "doc2,source,A second document,,,,,,,\n")
+    write(tmp_path, "edges.csv", EDGES)
+    csv_format.load_tables([tmp_path], empty_store)
+    assert [empty_store.get_node(i).source for i in ("doc", "doc2", "ann", "org")] == [
+        "doc", "doc2", "doc", "doc2"]
+
+
+def test_a_row_defining_another_sources_id_is_refused_with_line_and_both_sources(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    write(tmp_path, "nodes.csv", NODES)
+    write(tmp_path, "edges.csv", EDGES)
+    csv_format.load_tables([tmp_path], empty_store)
+    second = tmp_path / "second"
+    second.mkdir()
+    write(second, "nodes.csv", 'id,kind,name,citations\n'
+          'doc2,source,A second document,\n'
+          'ann,person,Ann Example,"[{""source"": ""doc2"", ""paragraph"": ""3""}]"\n')
+    write(second, "edges.csv", "type,source,target,citations\n")
+    (problem,) = problems_of([second], empty_store)
+    assert problem.startswith(f"{second}/nodes.csv:3: id: 'ann' is already defined by source "
+                              "'doc'; source 'doc2' may refer to it")
+    assert not empty_store.has_node("doc2")

@@ -11,8 +11,11 @@ import pytest
 from exporters.ftm import ftm_lines
 from graph.errors import InvalidData
 from graph.memory import MemoryStore
+from graph.resolved import ResolvedStore
+from graph.review import ReviewFiles
 from graph.store import GraphStore
 from loaders import ftm, native
+from tests.conftest import app_settings
 
 AFM = "Financial Monitoring Agency of the Republic of Kazakhstan"
 # Written for this test in the shape OpenSanctions publishes; "Erlan Testov" is invented.
@@ -56,14 +59,19 @@ def dataset_store(dataset_dir: Path, empty_store: MemoryStore) -> MemoryStore:
 def test_an_afm_listing_becomes_a_measure_and_terror_topics_become_nothing(
         tmp_path: Path, dataset_store: MemoryStore) -> None:
     before = dataset_store.get_node("marat-zhylanbayev")
+    review = ReviewFiles.of(app_settings(tmp_path / "var", dataset_dir=tmp_path / "data",
+                                         private_dataset_dir=tmp_path / "private"))
     report = ftm.load_ftm([write_stream(tmp_path, STREAM)], dataset_store,
-                          source_url="https://example.org/export")
-    assert report.matched["NK-zh1"] == "marat-zhylanbayev"
-    after = dataset_store.get_node("marat-zhylanbayev")
+                          source_url="https://example.org/export", review=review)
+    # the listed person is the stream's own record, joined to the stored one by a decision
+    assert report.matched["NK-zh1"] == "marat-zhylanbayev" and len(report.decided) == 1
+    assert dataset_store.get_node("marat-zhylanbayev") == before
+    assert dataset_store.get_node("ftm-nk-zh1").source == "ftm-afm-ftm"
+    after = ResolvedStore(dataset_store, review).get_node("marat-zhylanbayev")
     assert (after.name, after.roles, after.status, after.description, after.sensitivity) == (
         before.name, before.roles, before.status, before.description, before.sensitivity)
     assert "Жыланбаев Марат" in after.aliases
-    listing = dataset_store.find_edges(["marat-zhylanbayev|LISTED_ON|kz-afm-list"])
+    listing = dataset_store.find_edges(["ftm-nk-zh1|LISTED_ON|kz-afm-list"])
     (edge,) = listing.values()
     assert any(c.source == "ftm-afm-ftm" and c.url == "https://example.org/afm"
                for c in edge.citations)

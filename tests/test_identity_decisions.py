@@ -20,9 +20,11 @@ from graph import open_store, with_decisions
 from graph.errors import StoreUnavailable
 from graph.identity import Judgement, entity_candidate, mention_candidate
 from graph.public import PublicView
+from graph.resolved import ResolvedStore
 from graph.review import ReviewFiles
 from graph.store import GraphStore
 from loaders import native
+from loaders.formats import FORMATS, ImportOptions
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import NodeKind, Sensitivity
 from tests.conftest import DATASET, PLANTED
@@ -255,3 +257,39 @@ def test_a_decision_on_a_restricted_record_made_public_by_a_merge_stays_private(
     assert files.decide(store, candidate, Judgement.UNDONE, by="test", over_api=True).private
     files.export()
     assert not files.committed.exists()
+
+
+def test_an_ftm_exact_name_is_its_own_record_joined_by_a_decision_that_undo_takes_back(
+        settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = _load(settings)
+    before = _graph(store)
+    stream = tmp_path / "people.ftm.json"
+    stream.write_text(json.dumps({"id": "NK-1", "schema": "Person", "properties": {
+        "name": ["Marat Zhylanbayev"], "alias": ["Zhylanbayev M."]}}) + "\n", encoding="utf-8")
+    done = FORMATS["ftm"].load([stream], store, ImportOptions(review=ReviewFiles.of(settings)))
+    (candidate,) = done.details["decided"]
+    assert isinstance(store, ResolvedStore)
+    own = store.base.get_node("ftm-nk-1")  # its own record, under its own source
+    assert (own.name, own.source) == ("Marat Zhylanbayev", "ftm-people-ftm")
+    assert "Zhylanbayev M." not in store.base.get_node("marat-zhylanbayev").aliases
+    merged = store.get_node("ftm-nk-1")  # read through the decision: one entity
+    assert merged.id == "marat-zhylanbayev" and "Zhylanbayev M." in merged.aliases
+    pending = (settings.data_dir / "decisions.jsonl").read_text().splitlines()
+    assert [(d["by"], d["judgement"]) for d in map(json.loads, pending)] == [
+        ("import:ftm", "same")]
+
+    capsys.readouterr()
+    assert main(["review", "show", candidate]) == 0
+    assert "decided: same by import:ftm" in capsys.readouterr().out
+    assert main(["review", "undo", candidate]) == 0  # in the same second, and still later
+    assert store.get_node("ftm-nk-1").id == "ftm-nk-1"
+    assert "Zhylanbayev M." not in store.get_node("marat-zhylanbayev").aliases
+    assert [n for n in _graph(store)[0] if n["id"] != "ftm-nk-1"
+            and n["id"] != "ftm-people-ftm"] == before[0]
+    capsys.readouterr()
+    assert main(["review"]) == 0
+    assert candidate in capsys.readouterr().out
+    # importing the stream again keeps the editor's undo: no new automatic decision
+    again = FORMATS["ftm"].load([stream], store, ImportOptions(review=ReviewFiles.of(settings)))
+    assert again.details["decided"] == [] and again.details["matched"] == {}
+    assert store.get_node("ftm-nk-1").id == "ftm-nk-1"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from config import Settings
 from graph import with_decisions
 from graph.identity import Judgement
 from graph.memory import MemoryStore
@@ -40,9 +41,13 @@ def store(tmp_path: Path) -> GraphStore:
     return base
 
 
+def review_settings(tmp_path: Path) -> Settings:
+    return app_settings(tmp_path / "var", dataset_dir=tmp_path / "data",
+                        private_dataset_dir=tmp_path / "private")
+
+
 def _review(tmp_path: Path) -> ReviewFiles:
-    return ReviewFiles.of(app_settings(tmp_path / "var", dataset_dir=tmp_path / "data",
-                                       private_dataset_dir=tmp_path / "private"))
+    return ReviewFiles.of(review_settings(tmp_path))
 
 
 def _report(tmp_path: Path, name: str, body: str) -> Path:
@@ -114,10 +119,31 @@ def test_ftm_links_exact_names_only_and_proposes_near_ones(
 
 
 def test_ftm_links_an_exact_alias(tmp_path: Path, store: GraphStore) -> None:
+    """By a decision, reversible: the entity stays its own record, under its own source."""
+    review = _review(tmp_path)
     done = FORMATS["ftm"].load([_ftm_person(tmp_path, "Марат Жыланбаев")], store,
-                               ImportOptions(review=_review(tmp_path)))
+                               ImportOptions(review=review))
     assert done.details["matched"] == {"NK-1": "marat-zhylanbayev"}
     assert done.candidates == []
+    (decided,) = done.details["decided"]
+    decision = review.resolver().decided(decided)
+    assert decision is not None and (decision.judgement, decision.by, decision.note) == (
+        Judgement.SAME, "import:ftm", "exact name or alias")
+    assert [c.id for c in review.candidates().values()] == [decided]
+    assert store.get_node("ftm-nk-1").source == "ftm-people-ftm"
+    assert with_decisions(store, review_settings(tmp_path)).get_node("ftm-nk-1").id == \
+        "marat-zhylanbayev"
+
+
+def test_ftm_without_a_review_queue_leaves_an_exact_name_a_candidate(
+        tmp_path: Path, store: GraphStore) -> None:
+    done = FORMATS["ftm"].load([_ftm_person(tmp_path, "Марат Жыланбаев")], store,
+                               ImportOptions())
+    assert done.details["matched"] == {} and done.details["decided"] == []
+    assert [(c.stored.id, c.incoming.id, c.how) for c in done.candidates] == [
+        ("marat-zhylanbayev", "ftm-nk-1", "exact")]
+    assert "Марат Жыланбаев" not in store.get_node("marat-zhylanbayev").aliases
+    assert store.get_node("ftm-nk-1").name == "Марат Жыланбаев"
 
 
 def test_csv_rows_with_near_names_wait_for_review(tmp_path: Path, store: GraphStore) -> None:

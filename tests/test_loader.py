@@ -186,26 +186,70 @@ def test_reloading_the_same_files_changes_nothing(dataset_dir: Path,
     assert empty_store.snapshot_path.read_bytes() == before
 
 
-def test_a_second_source_merges_by_id(tmp_path: Path, empty_store: MemoryStore) -> None:
+SECOND = """\
+    source: doc2
+    nodes:
+      - {id: doc2, kind: source, name: Second report, cite: ['1']}
+    edges:
+      - {type: MEMBER_OF, from: ann, to: org, role: founder, cite: ['4']}
+    """
+
+
+def test_a_second_source_refers_to_the_first_sources_entities_without_redefining_them(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    """Ids are local to their source: another source names them as an edge's ends."""
     native.load([write(tmp_path, "a.yaml", SOURCE)], empty_store)
-    second = write(tmp_path, "b.yaml", """\
-        source: doc2
-        nodes:
-          - {id: doc2, kind: source, name: Second report, cite: ['1']}
-          - {id: ann, kind: person, name: Ann Example, aliases: [Анна], roles: [journalist],
-             cite: ['3']}
-        edges:
-          - {type: MEMBER_OF, from: ann, to: org, role: founder, cite: ['4']}
-        """)
-    report = native.load([second], empty_store)
-    assert report.nodes_added == ["doc2"] and report.nodes_changed == ["ann"]
+    report = native.load([write(tmp_path, "b.yaml", SECOND)], empty_store)
+    assert report.nodes_added == ["doc2"] and report.nodes_changed == []
     assert report.edges_changed == ["ann|MEMBER_OF|org"]
     ann = empty_store.get_node("ann")
-    assert ann.aliases == ["Анна"] and ann.roles == ["journalist"]
-    assert [(c.source, c.paragraph) for c in ann.citations] == [("doc", "1.1"), ("doc2", "3")]
+    assert ann.source == "doc" and [c.source for c in ann.citations] == ["doc"]
+    assert empty_store.get_node("doc2").source == "doc2"
     (edge,) = empty_store.incident_edges("ann")
     assert edge.properties == {"role": "founder"}
     assert {c.source for c in edge.citations} == {"doc", "doc2"}
+
+
+def test_a_second_source_defining_an_id_is_refused_with_file_line_and_both_sources(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    native.load([write(tmp_path, "a.yaml", SOURCE)], empty_store)
+    before = empty_store.snapshot_path.read_bytes()
+    second = write(tmp_path, "b.yaml", SECOND.replace(
+        "    edges:", "      - {id: ann, kind: person, name: Ann Example, cite: ['3']}\n    edges:"))
+    with pytest.raises(InvalidData) as info:
+        native.load([second], empty_store)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(second), 4, "id")
+    assert "source 'doc'" in problem.message and "source 'doc2'" in problem.message
+    assert empty_store.snapshot_path.read_bytes() == before
+    assert not empty_store.has_node("doc2")
+
+
+def test_two_sources_defining_an_id_in_one_load_are_refused_naming_both(
+        tmp_path: Path, empty_store: MemoryStore) -> None:
+    first = write(tmp_path, "a.yaml", SOURCE)
+    second = write(tmp_path, "b.yaml", SECOND.replace(
+        "    edges:", "      - {id: ann, kind: person, name: Ann Example, cite: ['3']}\n    edges:"))
+    messages = problems_of([first, second], empty_store)
+    assert messages[0] == (f"{second}:4: id: duplicate id 'ann' (first at {first}:8): defined "
+                           "by source 'doc' there and by source 'doc2' here; ids are local to "
+                           "their source")
+    assert empty_store.stats().nodes == 0
+
+
+def test_a_correction_by_the_same_source_merges_by_id(tmp_path: Path,
+                                                      empty_store: MemoryStore) -> None:
+    native.load([write(tmp_path, "a.yaml", SOURCE)], empty_store)
+    report = native.load([write(tmp_path, "c.yaml", """\
+        source: doc
+        nodes:
+          - {id: ann, kind: person, name: Ann Example, aliases: [Анна], roles: [journalist],
+             cite: ['3']}
+        """)], empty_store)
+    assert report.nodes_changed == ["ann"]
+    ann = empty_store.get_node("ann")
+    assert ann.aliases == ["Анна"] and ann.roles == ["journalist"] and ann.source == "doc"
+    assert [(c.source, c.paragraph) for c in ann.citations] == [("doc", "1.1"), ("doc", "3")]
 
 
 def test_replace_makes_the_store_hold_exactly_the_files(tmp_path: Path,

@@ -99,6 +99,54 @@ def test_an_edge_to_nowhere_is_refused_and_changes_nothing(blank_store: GraphSto
     assert blank_store.stats().edges == 0
 
 
+OTHER = [Citation(source="other-report", paragraph="1")]
+
+
+def test_a_record_another_source_defines_is_refused_naming_both_and_changes_nothing(
+        blank_store: GraphStore) -> None:
+    """Ids are local to their source: no writer, on any backend, can redefine another's."""
+    blank_store.write([person("ann", "Ann")], [])
+    version = blank_store.version
+    with pytest.raises(InvalidData) as info:
+        blank_store.write([person("bob", "Bob"), person("ann", "Ann", citations=OTHER)],
+                          [family("bob", "ann")])
+    (problem,) = info.value.problems
+    assert problem.field == "node ann"
+    assert "source 'kz-upr48-2024'" in problem.message and "source 'other-report'" in \
+        problem.message
+    assert [n.id for n in blank_store.iter_nodes()] == ["ann"]
+    assert blank_store.get_node("ann").source == "kz-upr48-2024"
+    assert blank_store.stats().edges == 0 and blank_store.version == version
+
+
+def test_two_sources_defining_one_id_in_one_write_are_refused(blank_store: GraphStore) -> None:
+    with pytest.raises(InvalidData, match="already defined by source 'kz-upr48-2024'"):
+        blank_store.write([person("ann", "Ann"), person("ann", "Ann", source="other-report")], [])
+    assert blank_store.stats().nodes == 0
+
+
+def test_another_source_refers_to_a_stored_entity_by_an_edge(blank_store: GraphStore) -> None:
+    blank_store.write([person("ann", "Ann")], [])
+    report = blank_store.write(
+        [person("bob", "Bob", citations=OTHER)],
+        [Edge(type="FAMILY_OF", source="bob", target="ann", properties={"relation": "brother"},
+              citations=OTHER)])
+    assert report.nodes_added == ["bob"] and report.nodes_changed == []
+    assert blank_store.get_node("ann").source == "kz-upr48-2024"
+    assert blank_store.get_node("bob").source == "other-report"
+    assert blank_store.degree("ann") == 1
+
+
+def test_a_record_whose_citations_name_several_sources_is_checked_against_nothing(
+        blank_store: GraphStore) -> None:
+    """As an older snapshot's merged record: its definer is unknown, so the first that
+    writes it again with a source defines it from then on."""
+    blank_store.write([person("ann", "Ann", citations=CITE + OTHER)], [])
+    assert blank_store.get_node("ann").source is None
+    blank_store.write([person("ann", "Ann", citations=OTHER)], [])
+    assert blank_store.get_node("ann").source == "other-report"
+
+
 def test_incident_edges_and_degree_agree(blank_store: GraphStore) -> None:
     blank_store.write([person("ann", "Ann"), person("bob", "Bob"), person("cat", "Cat")],
                       [family("ann", "bob"), family("bob", "ann", "sister"), family("cat", "bob")])
