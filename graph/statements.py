@@ -86,7 +86,8 @@ def combine(records: Sequence[Node | Edge], shown: Node | Edge,
                     } if shown.citations else set()
     out = []
     for key, statement in joined.items():
-        disputed = by_field[key[0]] > 1 and not several_values(shown, key[0])
+        disputed = (by_field[key[0]] > 1 and key[0] not in NAME_FIELDS
+                    and not several_values(shown, key[0]))
         out.append(statement.model_copy(update={"shown_first": reason})
                    if reason and disputed and key in shown_values else statement)
     return out

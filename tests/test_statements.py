@@ -186,7 +186,7 @@ def test_the_entity_page_shows_what_each_source_says(
     assert "Every fact above is stated by 1 source: The first-report (fictional)" in alone
     assert "What each source says" in merged and "sources disagree" in merged
     assert "A fictional activist and lawyer." in merged
-    assert "2 sources: first-report, second-report" in merged
+    assert "2 sources: The first-report (fictional), The second-report (fictional)" in merged
 
 
 def test_every_value_with_its_sources_survives_an_export(

@@ -58,10 +58,13 @@ def _text(value: object) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def fact_rows(record: Node | Edge) -> list[FactRow]:
-    """Every value of the record with its sources (`graph.statements`)."""
-    return [FactRow(_label(f.field), _text(v.value), v.stated_by, v.shown_first, f.disagreement)
-            for f in facts_of(record) for v in f.values]
+def fact_rows(store: GraphStore, record: Node | Edge) -> list[FactRow]:
+    """Every value of the record with the titles of the sources that state it."""
+    facts = facts_of(record)
+    found = store.find_nodes({s for f in facts for v in f.values for s in v.stated_by})
+    return [FactRow(_label(f.field), _text(v.value),
+                    [found[s].name if s in found else s for s in v.stated_by], v.shown_first,
+                    f.disagreement) for f in facts for v in f.values]
 
 
 def _party(node: Node, this_id: str) -> Party:
@@ -138,7 +141,7 @@ def entity_page_context(store: GraphStore, entity_id: str) -> dict[str, Any]:
                    for r in queries.targeted_through_relatives(store))
     return {
         "record": presenter.node(node), "node": node, "style": KIND_STYLES[node.kind],
-        "fact_rows": fact_rows(node) if node.statements else [],
+        "fact_rows": fact_rows(store, node) if node.statements else [],
         "sources": _source_names(store, node),
         "relations": relations, "more_relations": more, "timeline": timeline,
         "history": _history(presenter, node),
