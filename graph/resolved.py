@@ -165,6 +165,10 @@ class ResolvedStore(GraphStore):
     def redirects(self) -> Mapping[str, str]:
         return self._current()[1]
 
+    @property
+    def stored(self) -> GraphStore:
+        return self.base
+
     # -- writing: the stored records as they are --------------------------------
     def write(self, nodes: Sequence[Node], edges: Sequence[Edge], *,
               replace: bool = False) -> WriteReport:

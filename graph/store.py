@@ -257,6 +257,12 @@ class GraphStore(ABC):
         """The nodes a name search may find (the public view leaves out pseudonyms)."""
         return self.iter_nodes()
 
+    @property
+    def stored(self) -> GraphStore:
+        """The records as they were written, with no identity decision applied: what a
+        write is checked against (who defines an id, which ends exist)."""
+        return self
+
     def redirects(self) -> Mapping[str, str]:
         """Ids that answer with another entity's record (merged into it by an editor's
         decision), each with that entity's id. Only a resolved store has any."""

@@ -252,7 +252,7 @@ def load_for_review(paths: Iterable[Path], store: GraphStore, *, replace: bool =
     waits for an editor (`loaders.linking`)."""
     from graph.memory import MemoryStore
 
-    nodes, edges = read_tables(paths, MemoryStore() if replace else store,
+    nodes, edges = read_tables(paths, MemoryStore() if replace else store.stored,
                                max_unpacked_bytes=max_unpacked_bytes)
     stored = [] if replace else list(store.iter_nodes())
     known = {n.id for n in stored}

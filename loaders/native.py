@@ -409,5 +409,5 @@ def load(paths: Iterable[Path], store: GraphStore, *, replace: bool = False) -> 
     """
     from graph.memory import MemoryStore
 
-    nodes, edges = read_dataset(list(paths), MemoryStore() if replace else store)
+    nodes, edges = read_dataset(list(paths), MemoryStore() if replace else store.stored)
     return store.write(nodes, edges, replace=replace)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,9 +22,13 @@ from cli.main import main
 from config import get_settings
 from exporters.csv_format import csv_tables
 from exporters.gephi import node_attributes
+from graph import open_store
 from graph.errors import InvalidData
+from graph.identity import Judgement, entity_candidate
 from graph.memory import MemoryStore
 from graph.public import PublicView
+from graph.resolved import ResolvedStore
+from graph.review import ReviewFiles
 from graph.store import GraphStore
 from loaders import csv_format, native
 from schema.models import Citation, Node, Step
@@ -45,11 +50,16 @@ def _source(source_id: str, date: str) -> str:
             f"    date: \"{date}\"\n    cite: [front]\n")
 
 
-def _file(path: Path, source_id: str, date: str, person: str, extra: str = "") -> Path:
+def _file(path: Path, source_id: str, date: str, person: str, extra: str = "",
+          person_id: str = PERSON) -> Path:
     path.write_text(f"source: {source_id}\nnodes:\n{_source(source_id, date)}"
-                    f"  - id: {PERSON}\n    kind: person\n    name: Arman Fictiv\n"
+                    f"  - id: {person_id}\n    kind: person\n    name: Arman Fictiv\n"
                     f"{person}{extra}", encoding="utf-8")
     return path
+
+
+#: each report's own id for him: ids are local to the source that defines them
+OWN_IDS = [PERSON, f"{PERSON}-2023", f"{PERSON}-2025"]
 
 
 @pytest.fixture
@@ -61,16 +71,34 @@ def reports(tmp_path: Path) -> list[Path]:
               "    roles: [blogger]\n    status: [{value: in_custody, date: 2022-01-10, "
               "cite: [\"1.2\"]}]\n    cite: [\"1.1\"]\n"),
         _file(tmp_path / "b.yaml", "report-2023", "2023-06-10",
-              "    status: [convicted, {value: imprisoned, date: 2023-05}]\n    cite: [\"2\"]\n"),
+              "    status: [convicted, {value: imprisoned, date: 2023-05}]\n    cite: [\"2\"]\n",
+              person_id=OWN_IDS[1]),
         _file(tmp_path / "c.yaml", "report-2025", "2025-02-01",
-              "    status: [released]\n    cite: [\"4\"]\n"),
+              "    status: [released]\n    cite: [\"4\"]\n", person_id=OWN_IDS[2]),
     ]
 
 
-def load_each(reports: list[Path], store: GraphStore) -> None:
-    """One load per source, as each new report is added (one batch may define an id once)."""
+def join(store: GraphStore, files: ReviewFiles) -> None:
+    """An editor's decisions that the three reports' records are one man."""
+    found = store.find_nodes(OWN_IDS)
+    for other in OWN_IDS[1:]:
+        candidate = entity_candidate(found[PERSON], found[other], 90, "exact", "test")
+        files.propose([candidate])
+        files.decide(store, candidate.id, Judgement.SAME, by="test", over_api=True)
+
+
+def load_each(reports: list[Path], store: GraphStore) -> GraphStore:
+    """One load per source, as each new report is added. Each report defines its own record
+    of him (ids are local to their source), and an editor's decisions join the three: the
+    store returned reads them as one (`graph.resolved`)."""
+    place = Path(tempfile.mkdtemp(prefix="history-"))
+    files = ReviewFiles(place / "data.jsonl", place / "private.jsonl", place / "pending.jsonl",
+                        place / "candidates.jsonl")
+    resolved = ResolvedStore(store, files)
     for report in reports:
-        native.load([report], store)
+        native.load([report], resolved)
+    join(resolved, files)
+    return resolved
 
 
 def _steps(node: Node) -> list[tuple[str, str, str | None, str | None]]:
@@ -79,7 +107,7 @@ def _steps(node: Node) -> list[tuple[str, str, str | None, str | None]]:
 
 def test_a_history_across_three_sources_reads_newest_first(blank_store: GraphStore,
                                                            reports: list[Path]) -> None:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     node = blank_store.get_node(PERSON)
     assert _steps(node) == EXPECTED
     # the lists still hold every value stated, so queries over them answer as before
@@ -94,12 +122,13 @@ def test_a_history_across_three_sources_reads_newest_first(blank_store: GraphSto
 
 def test_loading_again_changes_nothing_and_one_step_from_two_files_is_one(
         blank_store: GraphStore, reports: list[Path], tmp_path: Path) -> None:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     assert not any(native.load([r], blank_store).changed_anything for r in reports)
     again = tmp_path / "again"
     again.mkdir()
     native.load([_file(again / "d.yaml", "report-2025", "2025-02-01",
-                       "    status: [released]\n    cite: [\"5\"]\n")], blank_store)
+                       "    status: [released]\n    cite: [\"5\"]\n", person_id=OWN_IDS[2])],
+                blank_store)
     node = blank_store.get_node(PERSON)
     assert _steps(node) == EXPECTED
     assert [c.paragraph for c in node.history[0].citations] == ["4", "5"]
@@ -128,7 +157,7 @@ def test_the_bundled_dataset_dates_plain_statuses_as_of_its_source(kz_store: Gra
 
 @pytest.fixture
 def client(blank_store: GraphStore, reports: list[Path], tmp_path: Path) -> Iterator[TestClient]:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     app = create_app(app_settings(tmp_path / "app", rate_limit_burst=10_000), store=blank_store)
     with TestClient(app) as found:
         yield found
@@ -162,9 +191,12 @@ def test_the_cli_timeline_shows_the_history(reports: list[Path], tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("REPGRAPH_DATA_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("REPGRAPH_DATASET_DIR", str(tmp_path / "dataset"))
     get_settings.cache_clear()
     try:
         assert all(main(["load", str(report)]) == 0 for report in reports)
+        with open_store(get_settings()) as store:
+            join(store, ReviewFiles.of(get_settings()))
         capsys.readouterr()
         assert main(["query", "timeline", PERSON]) == 0
         lines = capsys.readouterr().out.splitlines()
@@ -180,7 +212,7 @@ def test_the_cli_timeline_shows_the_history(reports: list[Path], tmp_path: Path,
 
 def test_a_restricted_persons_history_never_reaches_the_public(
         blank_store: GraphStore, reports: list[Path], tmp_path: Path) -> None:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     secret = Citation(source="report-2023", paragraph="2", note="Arman's cell in Zhezkazgan")
     blank_store.write([Node(id="dana-restrova", kind="person", name="Dana Restrova",
                             sensitivity="restricted", citations=[secret], history=[
@@ -204,7 +236,7 @@ def test_a_restricted_persons_history_never_reaches_the_public(
 
 def test_a_public_persons_steps_have_their_citations_rewritten(blank_store: GraphStore,
                                                                reports: list[Path]) -> None:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     blank_store.write([Node(id="dana-restrova", kind="person", name="Dana Restrova",
                             sensitivity="restricted")], [])
     note = Citation(source="report-2025", paragraph="4", note="as Dana Restrova told it")
@@ -218,7 +250,7 @@ def test_a_public_persons_steps_have_their_citations_rewritten(blank_store: Grap
 
 def test_csv_export_then_import_gives_the_same_history(blank_store: GraphStore,
                                                        reports: list[Path], tmp_path: Path) -> None:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     tables = csv_tables(blank_store)
     row = next(r for r in csv.DictReader(io.StringIO(tables["nodes.csv"])) if r["id"] == PERSON)
     assert [s["value"] for s in json.loads(row["history"])] == [v for _, v, _, _ in EXPECTED]
@@ -233,6 +265,6 @@ def test_csv_export_then_import_gives_the_same_history(blank_store: GraphStore,
 
 def test_graphml_and_gexf_carry_the_history_as_json_text(blank_store: GraphStore,
                                                          reports: list[Path]) -> None:
-    load_each(reports, blank_store)
+    blank_store = load_each(reports, blank_store)
     attrs = node_attributes(blank_store.get_node(PERSON))
     assert [s["value"] for s in json.loads(attrs["history"])] == [v for _, v, _, _ in EXPECTED]
