@@ -180,8 +180,6 @@ class ReviewFiles:
                note: str | None = None) -> Decision:
         """Record an editor's decision on a candidate (open, or decided before: a new decision
         replaces the old, and `undone` takes it back)."""
-        from graph.resolved import ResolvedStore  # it reads these files: imported late
-
         candidate = self.candidates().get(candidate_id)
         if candidate is None:
             raise UnknownCandidate(candidate_id)
@@ -193,9 +191,7 @@ class ReviewFiles:
         ids = [i for i in (candidate.stored.id, candidate.incoming.id) if i]
         # as stored and as resolved: a merge an editor made public still names a restricted
         # record, whose id must never reach the committed file (an undo of that merge too)
-        records = list(store.find_nodes(ids).values())
-        if isinstance(store, ResolvedStore):
-            records += store.base.find_nodes(ids).values()
+        records = [*store.find_nodes(ids).values(), *store.stored.find_nodes(ids).values()]
         touches_restricted = any(n.restricted for n in records) or candidate.stored.restricted \
             or candidate.incoming.restricted
         decision = Decision(
