@@ -205,6 +205,7 @@ class PublicView(GraphStore):
                         if not _shown(p, hidden=True)}
             return node.model_copy(update={
                 **withheld, "id": self.public_id(node.id), "pseudonym": None,
+                "source": _maybe(self.public_id, node.source),
                 "name": RESTRICTED_GROUP if node.group else PLACEHOLDER,
                 "properties": {k: v for k, v in node.properties.items()
                                if _shown(spec[k].privacy, hidden=True)},
@@ -213,6 +214,7 @@ class PublicView(GraphStore):
         scrub = self._matcher.scrub
         return _updated(node, {
             "id": self.public_id(node.id), "name": scrub(node.name),
+            "source": _maybe(self.public_id, node.source),
             "aliases": [scrub(a) for a in node.aliases],
             "description": _maybe(scrub, node.description), "pseudonym": None,
             "count_qualifier": _maybe(scrub, node.count_qualifier),

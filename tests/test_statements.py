@@ -223,3 +223,18 @@ def test_a_second_source_stating_a_relationship_keeps_both_values_and_a_correcti
     (edge,) = blank_store.edges_between("erlan-testov", CASE.id)
     assert disagreements(edge) == {}
     assert [(v, sorted(who)) for v, who in _facts(edge)["date"]] == [("2023-12", [FIRST, SECOND])]
+
+
+def test_a_records_source_is_named_by_its_public_id(settings: Settings) -> None:
+    """A source whose id names a restricted person is known in public by a `redacted-` id;
+    the records it defines name it by that id too, never by the real one."""
+    store = MemoryStore()
+    report = _source("report-on-dana-restrova")
+    hidden = _person("dana-restrova", report.id, "1", name="Dana Restrova",
+                     sensitivity=Sensitivity.RESTRICTED)
+    public_person = _person("erlan-testov", report.id, "2", name="Erlan Testov")
+    store.write([report, hidden, public_person], [])
+    view = PublicView(store, "secret", store.version)
+    (shown,) = [n for n in view.iter_nodes() if n.name == "Erlan Testov"]
+    assert shown.source is not None and shown.source.startswith("redacted-")
+    assert "restrova" not in " ".join(n.model_dump_json() for n in view.iter_nodes())
