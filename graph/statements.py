@@ -67,18 +67,23 @@ def _key(statement: Statement) -> tuple[str, str]:
     return statement.field, json.dumps(statement.value, sort_keys=True, ensure_ascii=False)
 
 
+def _joined(statements: Iterable[Statement]) -> dict[tuple[str, str], Statement]:
+    """Statements of one value joined into one, with all their citations, in first order."""
+    joined: dict[tuple[str, str], Statement] = {}
+    for statement in statements:
+        key = _key(statement)
+        found = joined.get(key)
+        joined[key] = statement if found is None else found.model_copy(update={
+            "citations": merge_citations(found.citations, statement.citations)})
+    return joined
+
+
 def combine(records: Sequence[Node | Edge], shown: Node | Edge,
             reason: str | None = None) -> list[Statement]:
     """The statements of several records of one fact, joined: a value several state is one
     statement with their citations. Where `shown` (the record built from them) shows one of
     several values of a field, that value's statement records `reason`, if there is one."""
-    joined: dict[tuple[str, str], Statement] = {}
-    for record in records:
-        for statement in statements_of(record):
-            key = _key(statement)
-            found = joined.get(key)
-            joined[key] = statement if found is None else found.model_copy(update={
-                "citations": merge_citations(found.citations, statement.citations)})
+    joined = _joined(s for record in records for s in statements_of(record))
     by_field: dict[str, int] = {}
     for field, _ in joined:
         by_field[field] = by_field.get(field, 0) + 1
@@ -133,10 +138,4 @@ def restated(old: Node | Edge, new: Node | Edge) -> list[Statement]:
         others = [c for c in statement.citations if c.source not in mine]
         if others:
             kept.append(statement.model_copy(update={"citations": others}))
-    joined: dict[tuple[str, str], Statement] = {}
-    for statement in [*kept, *statements_of(new)]:
-        key = _key(statement)
-        found = joined.get(key)
-        joined[key] = statement if found is None else found.model_copy(update={
-            "citations": merge_citations(found.citations, statement.citations)})
-    return list(joined.values())
+    return list(_joined([*kept, *statements_of(new)]).values())

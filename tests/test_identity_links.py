@@ -146,15 +146,21 @@ def test_ftm_without_a_review_queue_leaves_an_exact_name_a_candidate(
     assert store.get_node("ftm-nk-1").name == "Марат Жыланбаев"
 
 
-def test_csv_rows_with_near_names_wait_for_review(tmp_path: Path, store: GraphStore) -> None:
+def _table(tmp_path: Path, person_id: str, name: str, paragraph: str) -> Path:
+    """A CSV table from a fictional source defining one person."""
     tables = tmp_path / "tables"
     tables.mkdir()
     (tables / "nodes.csv").write_text(
         'id,kind,name,citations\n'
         'csv-source,source,A table (fictional),"[{""source"": ""csv-source""}]"\n'
-        'm-jylanbaev,person,Marat Jylanbaev,"[{""source"": ""csv-source"", ""paragraph"": ""2""}]"\n',
-        encoding="utf-8")
+        f'{person_id},person,{name},"[{{""source"": ""csv-source"", '
+        f'""paragraph"": ""{paragraph}""}}]"\n', encoding="utf-8")
     (tables / "edges.csv").write_text("type,source,target,citations\n", encoding="utf-8")
+    return tables
+
+
+def test_csv_rows_with_near_names_wait_for_review(tmp_path: Path, store: GraphStore) -> None:
+    tables = _table(tmp_path, "m-jylanbaev", "Marat Jylanbaev", "2")
     review = _review(tmp_path)
     done = FORMATS["csv"].load([tables], store, ImportOptions(review=review))
     (candidate,) = [c for c in done.candidates if c.stored.id == "marat-zhylanbayev"]
@@ -167,14 +173,7 @@ def test_csv_rows_with_near_names_wait_for_review(tmp_path: Path, store: GraphSt
 def test_a_table_row_with_a_stored_name_under_its_own_id_waits_for_review(
         tmp_path: Path, store: GraphStore) -> None:
     """A row's id is the table's own: the same name is a candidate, never a silent merge."""
-    tables = tmp_path / "tables"
-    tables.mkdir()
-    (tables / "nodes.csv").write_text(
-        'id,kind,name,citations\n'
-        'csv-source,source,A table (fictional),"[{""source"": ""csv-source""}]"\n'
-        'row-7,person,Marat Zhylanbayev,"[{""source"": ""csv-source"", ""paragraph"": ""7""}]"\n',
-        encoding="utf-8")
-    (tables / "edges.csv").write_text("type,source,target,citations\n", encoding="utf-8")
+    tables = _table(tmp_path, "row-7", "Marat Zhylanbayev", "7")
     done = FORMATS["csv"].load([tables], store, ImportOptions(review=_review(tmp_path)))
     assert [(c.stored.id, c.incoming.id, c.how, c.score) for c in done.candidates] == [
         ("marat-zhylanbayev", "row-7", "exact", 100.0)]
