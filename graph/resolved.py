@@ -141,8 +141,9 @@ class ResolvedStore(GraphStore):
 
     @property
     def resolver(self) -> Resolver:
-        """The decisions as their files are now: three `stat`s per read, as the embedded
-        store's own snapshot costs one, so a decision made anywhere counts at once."""
+        """The decisions as their files are now: four `stat`s per read (the three decision
+        files and the queue), as the embedded store's own snapshot costs one, so that a
+        decision made anywhere counts at once."""
         return self.files.resolver()
 
     def _current(self) -> tuple[GraphStore, Mapping[str, str]]:
