@@ -96,6 +96,7 @@ class PublicView(GraphStore):
         self._edges: dict[str, Edge] = {}
         self._edge_real: dict[str, str] = {}  # public edge id -> real edge id
         self._incident: dict[str, list[Edge]] = {}  # real node id -> its edges, public order
+        self._plain: set[str] = set()  # unstored ids known to name no restricted person
 
     @property
     def version(self) -> Hashable:
@@ -174,7 +175,28 @@ class PublicView(GraphStore):
 
     def public_id(self, real_id: str) -> str:
         self._build()
-        return self._public_ids.get(real_id, real_id)
+        found = self._public_ids.get(real_id)
+        if found is not None:
+            return found
+        if not self._matcher.active or real_id in self._plain:
+            return real_id
+        return self._unstored(real_id)
+
+    def _unstored(self, real_id: str) -> str:
+        """The public id of an id no record has (a cited source document that is not
+        stored, a record's defining source): masked like a record's when it names a
+        restricted person, else itself."""
+        masked = self._masked(MASKED_PREFIX, real_id)
+        with self._lock:
+            if real_id in self._public_ids:
+                return self._public_ids[real_id]
+            if masked is None:
+                self._plain.add(real_id)
+                return real_id
+            while masked in self._real_ids:
+                masked = self._derive(MASKED_PREFIX, masked)
+            self._hide(real_id, masked)
+            return masked
 
     def hidden_ids(self) -> dict[str, str]:
         """Every stored id the public knows by another (a pseudonym or a `redacted-` id), with
@@ -245,9 +267,12 @@ class PublicView(GraphStore):
             "properties": self._properties(edge.properties, RELATIONS[edge.type].properties,
                                            hidden=touches, withhold=Privacy.IDENTIFYING),
             "citations": [self._citation(c, hidden=touches) for c in edge.citations],
-            "statements": self._statements(edge.statements,
-                                           _edge_field(RELATIONS[edge.type].properties),
-                                           touches, Privacy.IDENTIFYING)}
+            # the key is part of the id: every statement of it states the edge's own key,
+            # which the public knows masked when it names a restricted person
+            "statements": [s if s.field != "key" else _updated(s, {"value": key})
+                           for s in self._statements(
+                               edge.statements, _edge_field(RELATIONS[edge.type].properties),
+                               touches, Privacy.IDENTIFYING)]}
         return _updated(edge, update)
 
     def _properties(self, values: dict[str, Any], spec: dict[str, Prop], hidden: bool,
