@@ -140,6 +140,8 @@ class PublicView(GraphStore):
                         masked = self._derive(MASKED_PREFIX, masked)
                     if masked is not None:
                         self._hide(node_id, masked)
+                    elif not restricted:
+                        self._plain.add(node_id)  # looked at once: `public_id` need not again
             self._built = True
 
     def _free(self, prefix: str, *pinned: str | None) -> str | None:
