@@ -132,3 +132,18 @@ def answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]
     """An HTTP answer as a whole, to compare two: status, headers but Date, and body."""
     return (response.status_code,
             sorted((k, v) for k, v in response.headers.items() if k != "date"), response.content)
+
+
+@pytest.fixture
+def command_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The settings every command reads from the environment, with a dataset folder, a
+    private tier and a data directory of the test's own (identity decisions are written
+    there, never into this checkout's data/), and no editor keys."""
+    for name, value in (("DATA_DIR", tmp_path / "var"), ("DATASET_DIR", tmp_path / "data"),
+                        ("PRIVATE_DATASET_DIR", tmp_path / "private"),
+                        ("EDITOR_KEY_HASHES", "")):
+        monkeypatch.setenv(f"REPGRAPH_{name}", str(value))
+    (tmp_path / "data").mkdir()
+    get_settings.cache_clear()
+    yield get_settings()
+    get_settings.cache_clear()

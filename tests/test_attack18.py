@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from config import Settings, get_settings
+from config import Settings
 from graph import with_decisions
 from graph.identity import Judgement, entity_candidate
 from graph.memory import MemoryStore
@@ -27,15 +25,8 @@ SECRETS = ("Petrov", "Vanya", "ivan-petrov", "ivan-p-2", "SECRETDESC", "SECRETNO
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    for name, value in (("DATA_DIR", tmp_path / "var"), ("DATASET_DIR", tmp_path / "data"),
-                        ("PRIVATE_DATASET_DIR", tmp_path / "private"),
-                        ("EDITOR_KEY_HASHES", "")):
-        monkeypatch.setenv(f"REPGRAPH_{name}", str(value))
-    (tmp_path / "data").mkdir()
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+def settings(command_settings: Settings) -> Settings:
+    return command_settings
 
 
 def _source(source_id: str) -> Node:

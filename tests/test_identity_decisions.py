@@ -9,13 +9,12 @@ files as an editor's would be.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cli.main import main
-from config import Settings, get_settings
+from config import Settings
 from graph import open_store, with_decisions
 from graph.errors import StoreUnavailable
 from graph.identity import Judgement, entity_candidate, mention_candidate
@@ -40,16 +39,8 @@ TWIN_EDGE = Edge(type="PARTICIPATED_IN", source="marat-jylanbaev",
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    """A dataset folder, a private tier and a data directory of the test's own."""
-    for name, value in (("DATA_DIR", tmp_path / "var"), ("DATASET_DIR", tmp_path / "data"),
-                        ("PRIVATE_DATASET_DIR", tmp_path / "private"),
-                        ("EDITOR_KEY_HASHES", "")):
-        monkeypatch.setenv(f"REPGRAPH_{name}", str(value))
-    (tmp_path / "data").mkdir()
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+def settings(command_settings: Settings) -> Settings:
+    return command_settings
 
 
 def _load(settings: Settings) -> GraphStore:

@@ -4,7 +4,6 @@ record as it was. On the embedded store and over Bolt."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from cli.main import main
-from config import Settings, get_settings
+from config import Settings
 from exporters.formats import export_to
 from graph import with_decisions
 from graph.identity import Judgement, entity_candidate
@@ -49,14 +48,8 @@ def _sentenced(person: str, source: str, sentence: str, date: str) -> Edge:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    for name, value in (("DATA_DIR", tmp_path / "var"), ("DATASET_DIR", tmp_path / "data"),
-                        ("PRIVATE_DATASET_DIR", tmp_path / "private")):
-        monkeypatch.setenv(f"REPGRAPH_{name}", str(value))
-    (tmp_path / "data").mkdir()
-    get_settings.cache_clear()
-    yield get_settings()
-    get_settings.cache_clear()
+def settings(command_settings: Settings) -> Settings:
+    return command_settings
 
 
 def _load(blank_store: GraphStore, settings: Settings, second_description: str,
