@@ -32,7 +32,7 @@ from graph.pathsearch import all_shortest as all_shortest_paths
 from graph.privatefiles import FILE_MODE, private_dir, write_private
 from graph.results import Stats, WriteReport
 from graph.store import GraphStore, RawPath, plan_write, report_replace
-from graph.versions import Stamp, Versions
+from graph.versions import Stamp, Versions, file_stamp
 from schema.models import STORED, Edge, Node
 from schema.vocabulary import NodeKind
 
@@ -123,13 +123,7 @@ class MemoryStore(GraphStore):
 
     def _stat(self) -> Stamp | None:
         """The snapshot's stamp; None without a data directory or a snapshot."""
-        if self._snapshot_file is None:
-            return None
-        try:
-            st = os.stat(self._snapshot_file)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return None if self._snapshot_file is None else file_stamp(self._snapshot_file)
 
     def _sync(self) -> Content:
         """The current content, reloaded first if another process replaced the snapshot."""

@@ -28,6 +28,7 @@ import orjson
 from config import Settings
 from graph.errors import RepgraphError
 from graph.privatefiles import create_private, write_private
+from graph.versions import file_stamp
 from schema.vocabulary import PSEUDONYM
 
 SECRET_FILE = ".redaction-secret"
@@ -45,14 +46,6 @@ class Keys:
 
     secret: str
     pins: Mapping[str, str] = field(default_factory=dict)
-
-
-def _stamp(path: str) -> _Stamp:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def read_pins(path: Path) -> dict[str, str]:
@@ -100,11 +93,11 @@ class RedactionKeys:
         if self._files is None:
             return self._keys
         secret_file, pins_file = self._files
-        secret_stamp = None if self.configured else _stamp(secret_file)
+        secret_stamp = None if self.configured else file_stamp(secret_file)
         if not self.configured and secret_stamp is None:
             create_private(Path(secret_file), secrets.token_hex(32).encode())  # unless another did
-            secret_stamp = _stamp(secret_file)
-        seen = (secret_stamp, _stamp(pins_file))
+            secret_stamp = file_stamp(secret_file)
+        seen = (secret_stamp, file_stamp(pins_file))
         if seen == self._seen:
             return self._keys
         with self._lock:

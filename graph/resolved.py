@@ -30,13 +30,9 @@ from graph.memory import MemoryStore
 from graph.results import Stats, WriteReport
 from graph.review import ReviewFiles
 from graph.statements import combine
-from graph.store import GraphStore, RawPath, merge_edge
+from graph.store import GraphStore, RawPath, merge_edge, union
 from schema.models import Edge, Node, edge_id, merge_citations, merge_steps
 from schema.vocabulary import NodeKind, Sensitivity
-
-
-def _union(a: list[str], b: Iterable[str]) -> list[str]:
-    return a + [x for x in b if x not in a]
 
 
 def merge_records(canonical_id: str, records: Sequence[Node],
@@ -51,8 +47,8 @@ def merge_records(canonical_id: str, records: Sequence[Node],
     roles, status, citations = list(first.roles), list(first.status), list(first.citations)
     properties: dict[str, Any] = {}
     for record in records:
-        names = _union(names, [record.name, *record.aliases])
-        roles, status = _union(roles, record.roles), _union(status, record.status)
+        names = union(names, [record.name, *record.aliases])
+        roles, status = union(roles, record.roles), union(status, record.status)
         citations = merge_citations(citations, record.citations)
         for name, value in record.properties.items():  # the canonical record's first
             held = properties.get(name)

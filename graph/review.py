@@ -29,17 +29,10 @@ from config import Settings
 from graph.errors import CannotDecide, DecisionsUnreadable, InvalidData, UnknownCandidate
 from graph.identity import Candidate, Decision, Judgement, Resolver, line_of, now, read_lines
 from graph.store import GraphStore
+from graph.versions import file_stamp
 from schema.vocabulary import Sensitivity
 
 Stamp = tuple[tuple[int, int, int] | None, ...]
-
-
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def _read(path: Path) -> list[str]:
@@ -94,7 +87,7 @@ class ReviewFiles:
 
     def stamp(self) -> Stamp:
         """Changes whenever a decision file or the queue does: a few `stat`s, no read."""
-        return tuple(_stat(p) for p in (*self.decision_files, self.candidates_file))
+        return tuple(file_stamp(p) for p in (*self.decision_files, self.candidates_file))
 
     # -- decisions -------------------------------------------------------------
     def decisions(self) -> list[Decision]:

@@ -25,7 +25,8 @@ class RawPath:
     edges: tuple[Edge, ...]
 
 
-def _union(a: list[str], b: list[str]) -> list[str]:
+def union(a: list[str], b: Iterable[str]) -> list[str]:
+    """`a`, then what `b` adds to it, in order: how list fields of two records combine."""
     return a + [x for x in b if x not in a]
 
 
@@ -54,13 +55,13 @@ def merge_node(old: Node | None, new: Node) -> Node:
     """
     if old is None:
         return new
-    aliases = [a for a in _union(old.aliases, new.aliases) if a != new.name]
+    aliases = [a for a in union(old.aliases, new.aliases) if a != new.name]
     if old.name != new.name and old.name not in aliases:
         aliases.append(old.name)
     return new.model_copy(update={
         "aliases": aliases,
-        "roles": _union(old.roles, new.roles),
-        "status": _union(old.status, new.status),
+        "roles": union(old.roles, new.roles),
+        "status": union(old.status, new.status),
         "properties": {**old.properties, **new.properties},
         "description": new.description or old.description,
         "pseudonym": new.pseudonym or old.pseudonym,

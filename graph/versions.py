@@ -11,10 +11,21 @@ built again after the load.
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 
 #: A snapshot file as `os.stat` tells it apart: inode, modification time (ns), size.
 Stamp = tuple[int, int, int]
+
+
+def file_stamp(path: str | os.PathLike[str]) -> Stamp | None:
+    """What tells one content of a file from the next without reading it (inode, time,
+    size); None when there is no file."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 #: One counter for the whole process: no two contents, of one store or of two, share a number.
 _numbers = itertools.count(1)
