@@ -280,8 +280,16 @@ class PublicView(GraphStore):
     def _properties(self, values: dict[str, Any], spec: dict[str, Prop], hidden: bool,
                     withhold: Privacy = Privacy.TEXT) -> dict[str, Any]:
         """Plain values as they are, the others scrubbed, those `_shown` withholds left out."""
-        return {k: v if spec[k].privacy is Privacy.PLAIN else self._scrub_value(v)
-                for k, v in values.items() if _shown(spec[k].privacy, hidden, withhold)}
+        shown = {k: v if spec[k].privacy is Privacy.PLAIN else self._scrub_value(v)
+                 for k, v in values.items() if _shown(spec[k].privacy, hidden, withhold)}
+        for k in [k for k in shown if spec[k].type == "ref"]:
+            # a reference names a record: the public knows it by its public id, and not
+            # at all when it is a restricted record (its pseudonym would link the two)
+            if values[k] in self._restricted:
+                del shown[k]
+            else:
+                shown[k] = self.public_id(values[k])
+        return shown
 
     def _statements(self, statements: Sequence[Statement], privacy: Callable[[str], Privacy],
                     hidden: bool, withhold: Privacy = Privacy.TEXT) -> list[Statement]:

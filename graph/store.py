@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graph.errors import InvalidData, NodeNotFound, Problem
 from graph.results import SensitivityChange, Stats, WriteReport
 from schema.models import Edge, Node, merge_citations, merge_steps
-from schema.vocabulary import PSEUDONYM, NodeKind, Sensitivity
+from schema.vocabulary import PSEUDONYM, RELATIONS, NodeKind, Sensitivity
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,10 @@ def plan_write(
         Problem("<store>", None, f"edge {e.id}", f"endpoint {end!r} does not exist")
         for e in edges for end in (e.source, e.target)
         if end not in known and end not in existing_nodes
+    ] + [
+        Problem("<store>", None, f"edge {e.id}", f"{prop} names {ref!r}, which does not exist")
+        for e in edges for prop, ref in references(e)
+        if ref not in known and ref not in existing_nodes
     ] + [Problem("<store>", None, f"node {i}", "this id has the shape of a public pseudonym "
                  "(restricted- or redacted- and 16 hex digits); choose another")
          for i in known if PSEUDONYM.match(i)]
@@ -192,6 +196,12 @@ def plan_write(
         SensitivityChange(id=i, before=stored[i].sensitivity, after=n.sensitivity)
         for i, n in planned.items() if i in stored and stored[i].sensitivity is not n.sensitivity]
     return out_nodes, out_edges, report
+
+
+def references(edge: Edge) -> list[tuple[str, str]]:
+    """The records an edge's properties name by id (`ref` properties), as (property, id)."""
+    spec = RELATIONS[edge.type].properties
+    return [(k, v) for k, v in edge.properties.items() if spec[k].type == "ref"]
 
 
 def report_replace(report: WriteReport, nodes: Sequence[Node], edges: Sequence[Edge],

@@ -196,24 +196,46 @@ def cited_source(citations: list[Citation]) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+_SUBCOUNT_KEYS = {"count", "of", "date"}
+
+
+def _is_subcount(value: Any) -> bool:
+    """One part of a group: how many, what they are, and as of when where the source says."""
+    return (isinstance(value, dict) and {"count", "of"} <= value.keys() <= _SUBCOUNT_KEYS
+            and isinstance(value["count"], int) and not isinstance(value["count"], bool)
+            and value["count"] >= 0 and isinstance(value["of"], str) and bool(value["of"])
+            and (value.get("date") is None
+                 or (isinstance(value["date"], str) and bool(_DATE.match(value["date"])))))
+
+
+#: What a value of each property type must be (`schema.vocabulary.PROPERTY_TYPES`).
+_PROPERTY_CHECKS: dict[str, Any] = {
+    "str": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "date": lambda v: isinstance(v, str) and bool(_DATE.match(v)),
+    "duration": lambda v: isinstance(v, str) and bool(_DURATION.match(v)),
+    "list": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+    "measures": lambda v: isinstance(v, list) and bool(v)
+    and all(isinstance(x, str) and x in MEASURES for x in v),
+    "footnotes": lambda v: isinstance(v, dict)
+    and all(isinstance(k, str) and k.isdigit() and isinstance(x, str) for k, x in v.items()),
+    "ref": lambda v: isinstance(v, str) and is_valid_id(v),
+    "subcounts": lambda v: isinstance(v, list) and bool(v) and all(map(_is_subcount, v)),
+}
+
+
 def _check_property(owner: str, name: str, ptype: str, value: Any) -> None:
-    ok = {
-        "str": isinstance(value, str),
-        "int": isinstance(value, int) and not isinstance(value, bool),
-        "bool": isinstance(value, bool),
-        "date": isinstance(value, str) and bool(_DATE.match(value)),
-        "duration": isinstance(value, str) and bool(_DURATION.match(value)),
-        "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
-        "measures": isinstance(value, list) and bool(value) and all(v in MEASURES for v in value),
-        "footnotes": isinstance(value, dict)
-        and all(isinstance(k, str) and k.isdigit() and isinstance(v, str) for k, v in value.items()),
-    }[ptype]
+    ok = _PROPERTY_CHECKS[ptype](value)
     if not ok:
         hint = {
             "measures": f"a non-empty list from: {', '.join(sorted(MEASURES))}",
             "duration": "an ISO 8601 duration such as P7Y or P1Y6M",
             "date": "YYYY, YYYY-MM or YYYY-MM-DD",
             "footnotes": "a mapping of footnote numbers to URLs",
+            "ref": "the id of a stored record",
+            "subcounts": "a non-empty list of {count: N, of: what they are}, "
+                         "with an optional date",
         }.get(ptype, ptype)
         raise ValueError(f"{owner} property {name!r} must be {hint}, got {value!r}")
 
@@ -300,6 +322,12 @@ class Node(BaseModel):
             raise ValueError("roles and status apply to persons only")
         if self.count is not None and not self.group:
             raise ValueError("count is for groups: set group: true")
+        parts = self.properties.get("subcounts")
+        if parts and not self.group:
+            raise ValueError("subcounts are parts of a group: set group: true")
+        too_many = [p["count"] for p in parts or () if self.count is not None and p["count"] > self.count]
+        if too_many:
+            raise ValueError(f"a subcount ({too_many[0]}) exceeds the group's count ({self.count})")
         return self
 
     @property

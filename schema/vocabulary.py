@@ -90,7 +90,9 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
         "nationality": identifying("str"),
         "place": identifying("str"),
         "occupation": identifying("str"),
+        "born": identifying("date"),
         "died": identifying("date"),
+        "subcounts": text("subcounts"),  # parts of a group: "3 of them women"
     },
     NodeKind.ORGANISATION: {
         "org_type": text("str"),  # movement, party, foundation, bank, criminal group, ...
@@ -114,18 +116,21 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
         "opened": plain("date"),
         "outcome": text("str"),  # convicted, dropped, dismissed, amnesty, pending, ...
         "charges": text("list"),  # charges as the source words them when it names no article
+        "subcounts": text("subcounts"),  # parts of a group of cases: "10 went to trial"
     },
     NodeKind.LAW: {
         "jurisdiction": text("str"),
         "code": text("str"),  # e.g. "Criminal Code"
         "article": text("str"),
         "title": text("str"),
+        "enacted": plain("date"),  # when the law, or this article of it, came in
     },
     NodeKind.EVENT: {
         "event_type": text("str"),
         "place": text("str"),
         "date": plain("date"),  # when the event happened, to the precision the source gives
         "end": plain("date"),
+        "subcounts": text("subcounts"),
     },
     NodeKind.LIST: {
         "list_type": text("str"),  # financial blacklist, wanted list, ...
@@ -219,6 +224,11 @@ P, O, A, C, L, E, LI, S = (
 ACTORS = _kinds(P, O, A)
 TARGETS = _kinds(P, O)
 
+#: What a measure may carry beyond its own properties: the event that set it off, as the
+#: source says ("arrested after the protest at the EU Delegation"). The value is the id of a
+#: stored record; the public view withholds it when that record is restricted.
+TRIGGER: dict[str, Prop] = {"triggered_by": identifying("ref")}
+
 MEASURES: frozenset[str] = frozenset(
     {
         "arrest",
@@ -275,7 +285,7 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                  "Source, a relative, was subjected to measures to pressure the target.",
                  _kinds(P), _kinds(P), required=("measures",),
                  properties={"relation": text("str"), "measures": plain("measures"),
-                             "purpose": text("str")}),
+                             "purpose": text("str"), **TRIGGER}),
     RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case.",
                  _kinds(P, O), _kinds(C), properties={"role": text("str"), "note": identifying("str")}),
     RelationType("COMPLAINANT_IN", "Filed the complaint that opened a case.",
@@ -294,18 +304,23 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                  _kinds(A), _kinds(C), required=("outcome",),
                  properties={"outcome": text("str"), "note": identifying("str")}),
     RelationType("LISTED_ON", "Placed on a list. A measure taken against the person, not a finding.",
-                 _kinds(P, O), _kinds(LI), properties={"note": identifying("str")}),
+                 _kinds(P, O), _kinds(LI),
+                 # known_since: when the source says the listing became known, where it gives
+                 # no date for the listing itself ("in April 2024 it became known that...")
+                 properties={"known_since": plain("date"), "note": identifying("str"), **TRIGGER}),
     RelationType("MAINTAINS", "Keeps a list.", _kinds(A, O), _kinds(LI)),
     RelationType("BLOCKED_ACCOUNTS", "Blocked the target's bank accounts, cards, pension or IIN.",
-                 _kinds(A, O), TARGETS, properties={"asset": text("str"), "note": identifying("str")}),
+                 _kinds(A, O), TARGETS,
+                 properties={"asset": text("str"), "note": identifying("str"), **TRIGGER}),
     RelationType("DETAINED", "Arrested or held the target.", ACTORS, TARGETS,
-                 properties={"form": text("str"), "place": identifying("str"), "note": identifying("str")}),
+                 properties={"form": text("str"), "place": identifying("str"),
+                             "note": identifying("str"), **TRIGGER}),
     RelationType("TORTURED", "Subjected the target to torture or ill-treatment.", ACTORS, TARGETS,
-                 properties={"note": identifying("str")}),
+                 properties={"note": identifying("str"), **TRIGGER}),
     RelationType("ACTED_AGAINST", "Another repressive measure against the target.",
                  ACTORS, _kinds(P, O, A), required=("measures",),
                  properties={"measures": plain("measures"), "count": plain("int"),
-                             "note": identifying("str")}),
+                             "note": identifying("str"), **TRIGGER}),
     RelationType("DESIGNATED_EXTREMIST", "Declared an organisation extremist or banned it.",
                  _kinds(A), _kinds(O)),
     RelationType("PARTICIPATED_IN", "Took part in an event.", _kinds(P, O, A), _kinds(E),
@@ -317,15 +332,44 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("ASYLUM_DECISION", "Granted or refused asylum or refugee status to the target.",
                  _kinds(A), _kinds(P), required=("decision",),
                  properties={"decision": text("str"), "note": identifying("str")}),
-    RelationType("FINDING", "An international body's or NGO's finding about a person or case.",
-                 ACTORS, _kinds(P, O, C, A), required=("finding",), properties={"finding": text("str")}),
+    RelationType("APPLIED_FOR_ASYLUM",
+                 "Applied to a state for asylum or refugee status; `outcome` says where it stands "
+                 "(pending) when the source gives no decision.",
+                 _kinds(P), _kinds(A), properties={"outcome": text("str"), "note": identifying("str")}),
+    RelationType("LEFT_COUNTRY",
+                 "Left the country whose state or authorities the target stands for, on the date: "
+                 "fled, forced out, or went into exile, as the source says.",
+                 _kinds(P), _kinds(A), required=("country",),
+                 properties={"country": text("str"), "destination": identifying("str"),
+                             "forced": plain("bool"), "because": identifying("str"),
+                             "note": identifying("str"), **TRIGGER}),
+    RelationType("TARGET_OF",
+                 "Was the target or victim of an event (shot, attacked, abducted in it); a victim "
+                 "is not a participant.",
+                 _kinds(P, O), _kinds(E),
+                 properties={"measures": plain("measures"), "harm": text("str"),
+                             "note": identifying("str")}),
+    RelationType("REQUESTED",
+                 "One state or agency made a request of another (mutual legal assistance, "
+                 "extradition); `answer` and `answered` say how and when it was met.",
+                 _kinds(A), _kinds(A), required=("request",),
+                 properties={"request": text("str"), "concerning": identifying("ref"),
+                             "answer": text("str"), "answered": plain("date"),
+                             "note": identifying("str")}),
+    RelationType("RATIFIED", "A state ratified or acceded to a treaty.", _kinds(A), _kinds(L)),
+    RelationType("FINDING",
+                 "An international body's, an NGO's or the source document's own finding about a "
+                 "person, organisation, case or agency.",
+                 _kinds(P, O, A, S), _kinds(P, O, C, A), required=("finding",),
+                 properties={"finding": text("str")}),
     RelationType("STATED", "A statement by an official or body about someone or something.",
                  ACTORS, _kinds(P, O, A, C, E, L), required=("statement",),
                  properties={"statement": text("str")}),
     RelationType("SUPERVISED", "One body directed or supervised another.", _kinds(A, P), _kinds(O, A)),
-    RelationType("PART_OF", "Is a unit of a larger body.", _kinds(A, O), _kinds(A, O)),
+    RelationType("PART_OF", "Is a unit of a larger body, or an article of a larger law.",
+                 _kinds(A, O, L), _kinds(A, O, L)),
     RelationType("SUPPORTED", "Gave support, funding or advocacy to the target.",
-                 _kinds(P, O, A), _kinds(P, O, C), properties={"support": text("str")}),
+                 _kinds(P, O, A), _kinds(P, O, C, LI), properties={"support": text("str")}),
     RelationType("AUTHORED", "Wrote or submitted a source document.", _kinds(P, O), _kinds(S),
                  properties={"role": text("str")}),
     RelationType("RELATED_CASE", "Two cases are connected as the source states.",
@@ -401,7 +445,8 @@ _ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
 #: the public view's ids for restricted persons and for ids that name one; no record may take one
 PSEUDONYM = re.compile(r"^(?:restricted|redacted)-[0-9a-f]{16}$")
 _TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
-PROPERTY_TYPES = {"str", "int", "bool", "date", "duration", "list", "measures", "footnotes"}
+PROPERTY_TYPES = {"str", "int", "bool", "date", "duration", "list", "measures", "footnotes",
+                  "ref", "subcounts"}
 #: the types whose values cannot hold a name: only these may be flagged plain
 PLAIN_TYPES = {"int", "bool", "date", "duration", "measures"}
 

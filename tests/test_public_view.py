@@ -310,3 +310,18 @@ def test_a_run_together_word_inside_a_longer_mention_withholds_the_whole_mention
     assert scrubbed == f"Case of {WITHHELD} here"
     spans = matcher.spans("ЖанЖан Жанжан and ЖанЖан")
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
+
+
+def test_a_reference_to_a_restricted_record_is_withheld_and_others_take_their_public_id() -> None:
+    store = planted()
+    store.write([Node(id="protest", kind=NodeKind.EVENT, name="Protest", citations=CITE)], [
+        Edge(type="DETAINED", source="agency", target="bota-j", key="after-protest",
+             properties={"triggered_by": "protest"}, citations=CITE),
+        Edge(type="DETAINED", source="agency", target="barlyk-m", key="after-arrest",
+             properties={"triggered_by": "iskander-y"}, citations=CITE),
+    ])
+    view = PublicView(store, "s3cret", store.version)
+    detained = {e.target: e for e in view.incident_edges("agency", ["DETAINED"])}
+    assert detained["bota-j"].properties["triggered_by"] == "protest"
+    assert "triggered_by" not in detained["barlyk-m"].properties
+    assert "iskander-y" not in str(detained["barlyk-m"].model_dump())

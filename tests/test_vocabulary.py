@@ -86,7 +86,7 @@ def test_every_field_of_every_record_declares_its_privacy() -> None:
 
 def test_what_identifies_a_person_is_declared_identifying() -> None:
     assert {p for p, s in KIND_PROPERTIES[NodeKind.PERSON].items()
-            if s.privacy is Privacy.IDENTIFYING} == {"nationality", "place", "occupation", "died"}
+            if s.privacy is Privacy.IDENTIFYING} == {"nationality", "place", "occupation", "born", "died"}
     assert NODE_FIELD_PRIVACY["name"] is NODE_FIELD_PRIVACY["aliases"] is Privacy.IDENTIFYING
     assert RELATIONS["DETAINED"].properties["place"].privacy is Privacy.IDENTIFYING
     assert RELATIONS["TARGETED_THROUGH_RELATIVE"].properties["measures"].privacy is Privacy.PLAIN
@@ -100,3 +100,40 @@ def test_what_identifies_a_person_is_declared_identifying() -> None:
 def test_a_kind_property_without_a_fitting_privacy_flag_is_refused(broken: dict[NodeKind, Any]) -> None:
     with pytest.raises(RuntimeError, match=r"privacy flag|cannot be plain"):
         check_vocabulary(kind_properties={**KIND_PROPERTIES, **broken})
+
+
+@pytest.mark.parametrize(("subcounts", "problem"), [
+    ([{"count": 10}], "subcounts"),
+    ([{"count": -1, "of": "went to trial"}], "subcounts"),
+    ([{"count": 10, "of": "went to trial", "when": "2022"}], "subcounts"),
+    ([{"count": 10, "of": "went to trial", "date": "2022-13"}], "subcounts"),
+    ([{"count": 900, "of": "went to trial"}], "exceeds the group's count"),
+])
+def test_a_malformed_subcount_is_refused_naming_the_property(
+        subcounts: list[dict[str, object]], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        Node.model_validate({"id": "torture-cases", "kind": "case", "name": "Torture cases",
+                             "group": True, "count": 874,
+                             "properties": {"subcounts": subcounts}})
+
+
+def test_a_group_records_how_many_of_its_members_share_a_fact() -> None:
+    node = Node.model_validate({"id": "torture-cases", "kind": "case", "name": "Torture cases",
+                                "group": True, "count": 874,
+                                "properties": {"subcounts": [{"count": 10, "of": "went to trial",
+                                                              "date": "2022"}]}})
+    assert node.properties["subcounts"][0]["count"] == 10
+
+
+def test_an_edge_naming_a_record_that_does_not_exist_is_refused() -> None:
+    from graph.errors import InvalidData
+    from graph.memory import MemoryStore
+    cite = [Citation(source="doc")]
+    store = MemoryStore()
+    store.write([Node(id="doc", kind=NodeKind.SOURCE, name="Doc"),
+                 Node(id="police", kind=NodeKind.AGENCY, name="Police", citations=cite),
+                 Node(id="ana", kind=NodeKind.PERSON, name="Ana", citations=cite)], [])
+    with pytest.raises(InvalidData, match="triggered_by names 'no-such-protest'"):
+        store.write([], [Edge(type="DETAINED", source="police", target="ana",
+                              properties={"triggered_by": "no-such-protest"}, citations=cite)])
+    assert store.stats().edges == 0
