@@ -28,11 +28,12 @@ from graph.errors import Ambiguous, InvalidData, RepgraphError, Unresolved
 from graph.public import PublicViews
 from graph.redaction import RedactionKeys
 from graph.results import Path as GraphPath
-from graph.results import SensitivityChange
+from graph.results import SensitivityChange, TimelineEntry
 from graph.search import Hit, SearchIndex, resolve_id
 from graph.store import GraphStore
 from loaders import native
 from loaders.formats import FORMATS, ImportOptions
+from schema.vocabulary import Certainty
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -234,17 +235,29 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
     elif args.query == "timeline":
         entity = resolve(args.entity)
         entries, history = queries.timeline(store, entity), queries.history(store, entity)
-        lines = [f"{e.date:<10} {e.type:<26} {e.other.name}" for e in entries]
+        lines = [timeline_line(e) for e in entries]
         if history:
             lines = ["status and roles, newest first:", *(
                 f"{h.date or (f'as of {h.as_of}' if h.as_of else 'undated'):<16} {h.field:<6} "
                 f"{h.value:<22} "
                 f"{', '.join(s.name for s in h.sources)}" for h in history),
-                *(["dated relationships, oldest first:"] if lines else []), *lines]
+                *(["dated facts, oldest first:"] if lines else []), *lines]
         # in JSON, the shape of the API's timeline: {"entries": [...], "history": [...]}
         _emit({"entries": [e.model_dump(mode="json") for e in entries],
                "history": [h.model_dump(mode="json") for h in history]},
               args.json, "\n".join(lines) or "no dated facts")
+
+
+def timeline_line(entry: TimelineEntry) -> str:
+    """One dated fact on one line: when, what, with whom, where the source says it."""
+    when = f"{entry.date} to {entry.end}" if entry.end else entry.date
+    what = entry.words
+    if entry.other is not None:
+        what += (" → " if entry.direction == "out" else " ← ") + entry.other.name
+    if entry.certainty is not Certainty.STATED:
+        what += f" ({entry.certainty.value}, according to {entry.claimed_by or 'unknown'})"
+    cited = "; ".join(f"{c.source} {c.locator}" for c in entry.citations[:2])
+    return f"{when:<22} {what}" + (f"  [{cited}]" if cited else "")
 
 
 def _who() -> str:

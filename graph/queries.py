@@ -23,9 +23,9 @@ from graph.results import (
     Relation,
     Relations,
     RelativeTargeting,
-    TimelineEntry,
 )
 from graph.store import GraphStore, RawPath
+from graph.timeline import timeline as timeline  # re-exported: one place for the questions
 from schema.models import Edge
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, RELATIONS, NodeKind
 
@@ -208,18 +208,6 @@ def case_links(store: GraphStore, case_id: str) -> list[CaseLink]:
         for i in cases
     ]
     return sorted(links, key=lambda link: (-link.strength, link.case.id))
-
-
-def timeline(store: GraphStore, node_id: str) -> list[TimelineEntry]:
-    """The entity's dated relationships, oldest first."""
-    store.require(node_id)
-    dated = [e for e in store.incident_edges(node_id) if e.date]
-    others = store.find_nodes(e.target if e.source == node_id else e.source for e in dated)
-    entries = [
-        TimelineEntry.of(e, node_id, others[e.target if e.source == node_id else e.source])
-        for e in dated
-    ]
-    return sorted(entries, key=lambda t: (t.date, t.type, t.other.id))
 
 
 def history(store: GraphStore, node_id: str) -> list[HistoryEntry]:

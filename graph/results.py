@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from schema.models import Citation, Edge, Node, Step, date_precision
@@ -89,23 +91,35 @@ class CaseLink(BaseModel):
 
 
 class TimelineEntry(BaseModel):
+    """One dated fact about an entity: a relationship, a date of its own, a step of its
+    status or roles, or the date of an event or case it is linked to."""
+
     date: str
     precision: str
-    end: str | None
-    type: str
-    direction: str  # "out" when the entity is the source, "in" when it is the target
-    other: NodeRef
-    properties: dict[str, object]
-    certainty: Certainty
-    citations: list[Citation]
+    end: str | None = None
+    fact: Literal["relationship", "property", "status", "role", "linked"] = Field(
+        "relationship", description=(
+            "What is dated: a `relationship` of the entity; a `property` of its own (died, "
+            "founded, opened...); a `status` or `role` step of a person; or the date of an "
+            "event or case it is `linked` to by an undated relationship. A status the source "
+            "gives only as of its own date is in `history`, not here."))
+    field: str = Field("date", description=(
+        "The field that gives the date: `date`, `known_since`, `answered`, `died`, "
+        "`opened`, ..."))
+    words: str = Field("", description="What the date marks, in words: \"died\", \"known since\".")
+    value: object | None = Field(None, description="A step's status or role; a sub-count.")
+    type: str | None = None
+    direction: str | None = None  # "out" when the entity is the source, "in" when the target
+    other: NodeRef | None = None
+    properties: dict[str, object] = Field(default_factory=dict)
+    certainty: Certainty = Certainty.STATED
+    claimed_by: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
 
-    @classmethod
-    def of(cls, edge: Edge, entity_id: str, other: Node) -> TimelineEntry:
-        assert edge.date is not None
-        return cls(date=edge.date, precision=date_precision(edge.date), end=edge.end,
-                   type=edge.type, direction="out" if edge.source == entity_id else "in",
-                   other=NodeRef.of(other), properties=edge.properties,
-                   certainty=edge.certainty, citations=edge.citations)
+    @property
+    def order(self) -> tuple[str, str, str, str]:
+        return (self.date, self.type or self.fact, self.other.id if self.other else "",
+                self.field)
 
 
 class FactValue(BaseModel):

@@ -147,6 +147,22 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
     },
 }
 
+#: What each date-typed property dates, as a timeline says it. A date property of a kind
+#: may have its own words ("source.date" is when it was published); `check_vocabulary`
+#: requires words for every date property, so that every date reaches a timeline.
+DATE_WORDS: dict[str, str] = {
+    "born": "born", "died": "died", "founded": "founded", "registered_on": "registered",
+    "opened": "opened", "enacted": "came into force", "event.date": "took place",
+    "event.end": "ended", "source.date": "published", "known_since": "known since",
+    "answered": "answered",
+}
+
+
+def date_words(owner: str, prop: str) -> str:
+    """The words for a date property of a kind or relationship type (`DATE_WORDS`)."""
+    return DATE_WORDS.get(f"{owner}.{prop}") or DATE_WORDS[prop]
+
+
 ROLES: frozenset[str] = frozenset(
     {
         "activist",
@@ -390,6 +406,11 @@ RELATION_TYPES: tuple[RelationType, ...] = (
 
 RELATIONS: dict[str, RelationType] = {r.name: r for r in RELATION_TYPES}
 
+
+def relation_words(type_: str) -> str:
+    """A relationship type in a reader's words: DETAINED reads "detained"."""
+    return type_.lower().replace("_", " ")
+
 #: Relationship types that record a measure taken against someone.
 MEASURE_TYPES: frozenset[str] = frozenset(
     {"BLOCKED_ACCOUNTS", "DETAINED", "TORTURED", "ACTED_AGAINST", "LISTED_ON"}
@@ -496,6 +517,12 @@ def check_vocabulary(
     for kind, props in kind_properties.items():
         for prop, spec in props.items():
             _check_prop(f"{kind}.{prop}", spec, problems)
+    dated = [(str(kind), p) for kind, props in kind_properties.items()
+             for p, spec in props.items() if isinstance(spec, Prop) and spec.type == "date"]
+    dated += [(r.name, p) for r in relation_types
+              for p, spec in r.properties.items() if isinstance(spec, Prop) and spec.type == "date"]
+    problems += [f"{owner}.{p}: a date needs its words in DATE_WORDS, for timelines"
+                 for owner, p in dated if f"{owner}.{p}" not in DATE_WORDS and p not in DATE_WORDS]
     for name in (*CASE_LINK_TYPES, *MEASURE_TYPES):
         if name not in names:
             problems.append(f"{name}: listed as special but not a relationship type")

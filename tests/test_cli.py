@@ -64,7 +64,7 @@ def test_closest_takes_the_best_candidate_and_says_so(data_env: Path, dataset_di
     captured = capsys.readouterr()
     assert ("--closest: taking 'Marta' as Marat Zhylanbayev [marat-zhylanbayev] (person), "
             "similar 78.3") in captured.err
-    assert "SENTENCED_IN" in captured.out
+    assert "sentenced in → Criminal case against Marat Zhylanbayev" in captured.out
     assert main(["query", "timeline", "qqqqqqqq", "--closest"]) == 2  # nothing to take
 
 
@@ -75,7 +75,7 @@ def test_an_exact_name_after_folding_resolves(data_env: Path, dataset_dir: Path,
     capsys.readouterr()
     assert main(["query", "timeline", name]) == 0
     captured = capsys.readouterr()
-    assert "SENTENCED_IN" in captured.out and captured.err.count("\n") <= 1  # the tier note
+    assert "sentenced in → Criminal case" in captured.out and captured.err.count("\n") <= 1  # the tier note
 
 
 def test_two_entities_with_one_name_resolve_to_neither(data_env: Path,

@@ -12,7 +12,7 @@ from graph import queries
 from graph.statements import disagreements, facts_of, stated_by
 from graph.store import GraphStore
 from schema.models import Edge, Node
-from schema.vocabulary import NodeKind
+from schema.vocabulary import Certainty, NodeKind
 
 MAX_RELATIONS = 500
 
@@ -125,10 +125,16 @@ def entity_page_context(store: GraphStore, entity_id: str) -> dict[str, Any]:
     node = store.get_node(entity_id)
     presenter = Presenter(store)
     relations, more = _relations(store, presenter, node)
+    entries = queries.timeline(store, entity_id)
+    presenter.load_sources(c for t in entries for c in t.citations)
     timeline = [
-        {"date": t.date, "label": relation_label(t.type),
-         "other": _party(store.get_node(t.other.id), entity_id), "direction": t.direction}
-        for t in queries.timeline(store, entity_id)
+        {"date": f"{t.date} to {t.end}" if t.end else t.date, "label": t.words,
+         "other": _party(store.get_node(t.other.id), entity_id) if t.other else None,
+         "direction": t.direction,
+         "claim": None if t.certainty is Certainty.STATED else
+         f"{t.certainty.value}, according to {t.claimed_by or 'unknown'}",
+         "citations": [presenter.citation(c) for c in t.citations]}
+        for t in entries
     ]
     linked_cases = []
     if node.kind is NodeKind.CASE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schema.vocabulary import MEASURE_TYPES, Certainty, NodeKind
+from schema.vocabulary import MEASURE_TYPES, Certainty, NodeKind, relation_words
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def edge_dashed(certainty: Certainty) -> bool:
 
 def relation_label(type_: str) -> str:
     """`TARGETED_THROUGH_RELATIVE` -> `targeted through relative`, for edge labels."""
-    return type_.lower().replace("_", " ")
+    return relation_words(type_)
 
 
 def kind_label(kind: NodeKind) -> str:

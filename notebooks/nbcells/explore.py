@@ -129,11 +129,14 @@ for citation in person.citations:
 persons "associated with the financing of terrorism and extremism". That is a **measure taken
 against him**, never a finding that he financed anything; write about it that way.
 
-The same facts in date order (dates are as precise as the source gives them):
+The same facts in date order (dates are as precise as the source gives them). A timeline holds
+every date the record keeps: dated relationships, a listing known only since a date, a death or a
+case's opening, a dated change of status, and the date of an event the person was targeted in:
 """),
     ("code", """
 for entry in queries.timeline(graph, "marat-zhylanbayev"):
-    print(f"{entry.date:<11} {entry.type:<16} {label(entry.other)}  [{cites(entry.citations)}]")
+    other = label(entry.other) if entry.other else ""
+    print(f"{entry.date:<11} {entry.words:<16} {other}  [{cites(entry.citations)}]")
 """),
     ("md", """
 ## 3. How are two entities connected?
