@@ -329,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif args.command == "review":
                 return review.run(args, store, settings, _who())
             elif args.command == "report":
-                return reports.run(args, store)
+                return reports.run(args, store, settings)
             elif args.command == "touch":
                 print(_touch(store))
             elif args.command == "rotate-secret":

@@ -1,12 +1,18 @@
-"""`repgraph report disagreements`: every fact whose sources give different values."""
+"""`repgraph report`: whole-store reports.
+
+- `disagreements`: every fact whose sources give different values;
+- `unstructured`: dates and numbers that only descriptions and notes hold (`graph.unstructured`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 
+from config import Settings
 from graph.statements import disagreements, stated_by
 from graph.store import GraphStore
+from graph.unstructured import exception_files, read_exceptions, unstructured
 from schema.models import Edge, Node
 
 
@@ -15,6 +21,11 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     kinds = report.add_subparsers(dest="report", required=True)
     kinds.add_parser("disagreements", help="facts whose sources give different values, "
                                            "each value with its sources")
+    lint = kinds.add_parser(
+        "unstructured", help="dates and numbers that only a description or note holds; exits 1 "
+                             "when one is neither structured nor explained")
+    lint.add_argument("--all", action="store_true",
+                      help="list the explained ones too, with why they stay text")
 
 
 def _rows(store: GraphStore) -> list[dict[str, object]]:
@@ -32,7 +43,9 @@ def _rows(store: GraphStore) -> list[dict[str, object]]:
     return sorted(rows, key=lambda r: (str(r["record"]), str(r["field"])))
 
 
-def run(args: argparse.Namespace, store: GraphStore) -> int:
+def run(args: argparse.Namespace, store: GraphStore, settings: Settings) -> int:
+    if args.report == "unstructured":
+        return _unstructured(args, store, settings)
     rows = _rows(store)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -47,3 +60,21 @@ def run(args: argparse.Namespace, store: GraphStore) -> int:
             print(f"  {json.dumps(value['value'], ensure_ascii=False)}  stated by "
                   f"{', '.join(value['stated_by'])}: {'; '.join(value['citations'])}{first}")
     return 0
+
+
+def _unstructured(args: argparse.Namespace, store: GraphStore, settings: Settings) -> int:
+    explained = {e.key(): e for e in read_exceptions(exception_files(settings.dataset_dir))}
+    findings = unstructured(store)
+    rows = [{"record": f.record, "field": f.field, "kind": f.kind, "text": f.text,
+             "value": f.value, "why": explained[f.key()].why if f.key() in explained else None}
+            for f in findings if args.all or f.key() not in explained]
+    open_ = sum(1 for r in rows if r["why"] is None)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            why = f"  (explained: {r['why']})" if r["why"] else ""
+            print(f"{r['record']} {r['field']}: {r['kind']} {r['text']!r}{why}")
+        print(f"{open_} not structured and not explained; {len(findings) - open_} explained "
+              f"(in {settings.dataset_dir}/*/unstructured-exceptions.csv)")
+    return 1 if open_ else 0
