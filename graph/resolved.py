@@ -30,7 +30,7 @@ from graph.memory import MemoryStore
 from graph.results import Stats, WriteReport
 from graph.review import ReviewFiles
 from graph.statements import combine
-from graph.store import GraphStore, RawPath, merge_edge, union
+from graph.store import GraphStore, RawPath, merge_edge, references, union
 from schema.models import Edge, Node, edge_id, merge_citations, merge_steps
 from schema.vocabulary import NodeKind, Sensitivity
 
@@ -108,6 +108,9 @@ def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Reso
             edge = edge.model_copy(update={
                 "source": source, "target": target,
                 "id": edge_id(edge.type, source, target, edge.key)})
+        moved = {k: redirects[v] for k, v in references(edge) if v in redirects}
+        if moved:  # a record the edge names by id is now another's
+            edge = edge.model_copy(update={"properties": {**edge.properties, **moved}})
         held = out_edges.get(edge.id)
         joined = merge_edge(held, edge)
         if held is not None and held != edge:  # two records of one relationship: keep both

@@ -284,3 +284,21 @@ def test_an_ftm_exact_name_is_its_own_record_joined_by_a_decision_that_undo_take
     again = FORMATS["ftm"].load([stream], store, ImportOptions(review=ReviewFiles.of(settings)))
     assert again.details["decided"] == [] and again.details["matched"] == {}
     assert store.get_node("ftm-nk-1").id == "ftm-nk-1"
+
+
+def test_a_record_named_by_id_in_a_property_follows_a_merge(settings: Settings) -> None:
+    store = _load(settings)
+    twin_event = Node(id="eu-protest-second", kind=NodeKind.EVENT, name="Protest at the EU office",
+                      citations=[Citation(source="second-report", paragraph="6")])
+    store.write([twin_event], [Edge(
+        type="DETAINED", source="kz-authorities", target="marat-jylanbaev", key="second",
+        properties={"triggered_by": "eu-protest-second"},
+        citations=[Citation(source="second-report", paragraph="6")])])
+    nodes = store.find_nodes(["protest-eu-delegation-astana", "eu-protest-second"])
+    candidate = entity_candidate(nodes["protest-eu-delegation-astana"],
+                                 nodes["eu-protest-second"], 90.0, "similar", "test")
+    ReviewFiles.of(settings).propose([candidate])
+    assert main(["review", "decide", candidate.id, "same"]) == 0
+    detained = [e for e in store.incident_edges("marat-jylanbaev", ["DETAINED"])
+                if e.key == "second"]
+    assert [e.properties["triggered_by"] for e in detained] == ["protest-eu-delegation-astana"]
