@@ -30,6 +30,7 @@ _FOOTNOTE = re.compile(r"^\s*(?:[-*]\s*)?(?:\[\^)?([⁰¹²³⁴⁵⁶⁷⁸⁹]
                        r"<?(https?://[^\s>]+)>?\s*$")
 SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _ITEM = re.compile(r"^\s*[-*•]\s+")
+_NUMBER = re.compile(r"^\s*(?:#+\s*)?\d+(?:\.\d+)*\.?\s+")
 #: a section heading: a number and words, not a table-of-contents line ending in a page
 _HEADING = re.compile(r"^\s*(?:#+\s*)?\d+\.\s+\S.*[^\d.\s]\s*$")
 #: what may follow the end of a sentence: emphasis, quotes, footnote markers
@@ -91,6 +92,9 @@ class Block:
     label: str
     line: int
     pieces: tuple[Piece, ...]
+    #: a numbered paragraph, whose number is its label (and no longer starts its text);
+    #: else the front matter, or a section ("4. Conclusions"), whose heading is a piece
+    numbered: bool = False
 
     @property
     def anchor(self) -> str:
@@ -123,40 +127,41 @@ class SourceText:
 def read_text(text: str) -> SourceText:
     """Cut a text into its paragraphs, each into pieces, and read its footnote list."""
     paragraphs, footnotes = split_paragraphs(text)
-    numbered = {int(n): u for n, u in footnotes.items()}
+    levels = any("." in p.label for p in paragraphs)
     blocks = []
     for i, para in enumerate(paragraphs):
-        pieces = _pieces(para)
+        section = levels and "." not in para.label and para.label != "front"
+        pieces = _pieces(para.text, joins=para.label != "front", heading=section)
         if para.label == "front" and i + 1 < len(paragraphs) and pieces \
-                and pieces[-1].kind == "text" and _HEADING.match(pieces[-1].text):
+                and _HEADING.match(pieces[-1].text):
             # the first section's heading ends the front matter ("1. Introduction")
             pieces[-1] = Piece("heading", pieces[-1].text)
-        if "." in para.label and pieces and pieces[0].kind == "text":
-            # the number is the block's label, which the reader shows as its anchor
-            pieces[0] = Piece("text", _PARA.sub("", pieces[0].text, count=1))
-        blocks.append(Block(para.label, para.line, tuple(pieces)))
-    return SourceText(tuple(blocks), numbered)
+        numbered = not section and para.label != "front"
+        if numbered and pieces:  # the number is the label, which the reader shows apart
+            pieces[0] = Piece(pieces[0].kind, _NUMBER.sub("", pieces[0].text, count=1))
+        blocks.append(Block(para.label, para.line, tuple(pieces), numbered=numbered))
+    return SourceText(tuple(blocks), {int(n): u for n, u in footnotes.items()})
 
 
-def _pieces(para: Paragraph) -> list[Piece]:
+def _pieces(text: str, joins: bool, heading: bool) -> list[Piece]:
+    """Text runs and list items, and with `heading` a first line that is a section's
+    heading. With `joins`, a run that follows a blank line continues one that stops
+    mid-sentence."""
     pieces: list[Piece] = []
-    numbered = para.label != "front"
     after_blank = True
-    for number, raw in enumerate(para.text.splitlines()):
+    for raw in text.splitlines():
         line = raw.strip()
         if not line or line in ("-", "*", "•"):
             after_blank = True
             continue
-        if number == 0 and "." not in para.label and para.label != "front" \
-                and _HEADING.match(line):
+        if heading and not pieces and _HEADING.match(line):
             pieces.append(Piece("heading", line))
         elif _ITEM.match(line):
             pieces.append(Piece("item", _ITEM.sub("", line)))
         elif pieces and pieces[-1].kind != "heading" and (
                 not after_blank or line[0].islower()
-                or (numbered and not _ends_sentence(pieces[-1].text))):
-            joint = "\n" if not after_blank and pieces[-1].kind == "text" else " "
-            pieces[-1] = replace(pieces[-1], text=pieces[-1].text + joint + line)
+                or (joins and not _ends_sentence(pieces[-1].text))):
+            pieces[-1] = replace(pieces[-1], text=f"{pieces[-1].text} {line}")
         else:
             pieces.append(Piece("text", line))
         after_blank = False

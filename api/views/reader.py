@@ -106,7 +106,7 @@ def _block(block: Block, links: dict[int, str | None], seen: set[int]) -> ReadBl
         body.append(plain(piece.text))
         if piece.kind == "item":
             items.append(Markup("<li>{}</li>").format(html))
-        elif index == 0 and "." in block.label:
+        elif index == 0 and block.numbered:
             parts.append(Markup('<p><a class="para-number" href="#{}">{}.</a> {}</p>').format(
                 block.anchor, block.label, html))
         else:
