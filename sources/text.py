@@ -9,10 +9,12 @@ lines ("¹ <https://...>", " - 12 <https://...>", "[^3]: https://...") are the f
 list, not paragraph text.
 
 The text importer (`loaders.text_report`) cuts a new report into these paragraphs; the
-reader (`/sources/{id}`) shows each one under its number, as `pieces`: a heading, runs of
-text, list items. A report's pages were joined, so a text that follows a blank line
-continues the piece before it when it starts in lower case, or, inside a numbered
-paragraph, when the piece before stops mid-sentence ("... it consists of" / "terms that").
+reader (`/sources/{id}`) shows each one under its number, as `pieces`: a section's
+heading, runs of text, list items ("- ..."). Lines broken without a blank line are one
+run. A report's pages were joined, so a run that follows a blank line continues the one
+before when it starts in lower case, or, past the front matter, when the one before stops
+mid-sentence ("... it consists of" / "terms that are not ...", "... in Belgium in" /
+"2013, Jardemalie ...").
 """
 
 from __future__ import annotations
