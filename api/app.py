@@ -29,14 +29,17 @@ from api.routes import (
     review,
     search,
     signin,
+    sources,
     timeline,
 )
 from api.sessions import Sessions
+from api.views.reader import Readings
 from api.views.render import STATIC_DIR, check_vendor_files
 from config import Settings, get_settings
 from graph import open_store, with_decisions
 from graph.privatefiles import stored_secret
 from graph.store import GraphStore
+from sources.library import SourceLibrary
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     )
     frame_ancestors(settings.embed_frame_ancestors)  # a bad setting stops start-up, not a request
     app.state.settings = settings
+    app.state.readings = Readings(SourceLibrary(settings.sources_path))
     app.state.rate_limits = TokenBuckets(settings.rate_limit_per_minute,
                                          settings.rate_limit_burst)
     app.state.signin_limits = TokenBuckets(settings.signin_per_minute, settings.signin_burst)
@@ -76,7 +80,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         settings.session_ttl_s, settings.signed_out_path)
     install_error_handlers(app)
     install_openapi(app, settings)
-    for cheap in (health, search, entities, timeline, relatives):
+    for cheap in (health, search, entities, timeline, relatives, sources):
         app.include_router(cheap.router, prefix="/api",
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     for expensive in (neighbourhood, paths, cases, export, imports):
@@ -87,6 +91,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     check_vendor_files()
     app.include_router(pages.router)
+    app.include_router(sources.page)
     app.include_router(review.page)
     app.include_router(signin.router, responses={**BAD_KEY, **RATE_LIMITED})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from api.security import PUBLIC, Audience
+from api.views.reader import Readings
 from config import Settings
 from graph.public import PublicViews
 from graph.redaction import RedactionKeys
@@ -45,5 +46,12 @@ async def _settings(request: Request) -> Settings:
     return settings
 
 
+async def _readings(request: Request) -> Readings:
+    readings: Readings = request.app.state.readings
+    return readings
+
+
 StoreDep = Annotated[GraphStore, Depends(_store)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+#: the source texts, as each store's readers read them (`api.views.reader`)
+ReadingsDep = Annotated[Readings, Depends(_readings)]

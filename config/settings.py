@@ -12,6 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import AliasChoices, Field, IPvAnyNetwork, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+#: the repository this package was installed from (editable installs, as `make` makes them)
+REPOSITORY = Path(__file__).resolve().parent.parent
+
 
 def public_url(value: str) -> str:
     """An http(s) base URL with a host and no query, fragment or credentials, without its
@@ -34,6 +37,9 @@ class Settings(BaseSettings):
     #: the private data tier: restricted records, in the dataset's format, never committed
     #: (gitignored); loaded beside `dataset_dir` whenever that is loaded (docs/ethics.md)
     private_dataset_dir: Path = Path("private")
+    #: where source documents' texts are kept, each found by the file name its record's
+    #: `path` gives (`sources.library`); default: `../shared/sources` beside the repository
+    sources: Path | None = None
 
     default_max_hops: int = Field(6, ge=1)
     max_hops_cap: int = Field(8, ge=1)
@@ -149,6 +155,11 @@ class Settings(BaseSettings):
             return self.public_url
         host = "localhost" if self.host in ("", "0.0.0.0", "::") else self.host
         return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    @property
+    def sources_path(self) -> Path:
+        """`sources`, else the `shared/sources` folder beside the repository's."""
+        return self.sources or REPOSITORY.parent / "shared" / "sources"
 
     @property
     def audit_log_path(self) -> Path:

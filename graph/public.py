@@ -372,6 +372,15 @@ class PublicView(GraphStore):
         """Only what has a public name: a pseudonym is not found by searching."""
         return (n for n in self.iter_nodes() if not n.restricted)
 
+    def redact_text(self, text: str) -> str:
+        """Restricted persons' names removed, as from every text field of a record."""
+        self._build()
+        return self._matcher.scrub(text)
+
+    def redact_url(self, url: str) -> str | None:
+        self._build()
+        return self._matcher.url(url)
+
     def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]:
         self._build()
         for edge in self._store.iter_edges(types):

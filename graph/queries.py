@@ -23,10 +23,11 @@ from graph.results import (
     Relation,
     Relations,
     RelativeTargeting,
+    SourceUse,
 )
 from graph.store import GraphStore, RawPath
 from graph.timeline import timeline as timeline  # re-exported: one place for the questions
-from schema.models import Edge
+from schema.models import Citation, Edge, Node
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, RELATIONS, NodeKind
 
 
@@ -215,3 +216,25 @@ def history(store: GraphStore, node_id: str) -> list[HistoryEntry]:
     node = store.get_node(node_id)
     sources = store.find_nodes({c.source for s in node.history for c in s.citations})
     return [HistoryEntry.of(step, sources) for step in node.history]
+
+
+def source_uses(store: GraphStore) -> dict[str, SourceUse]:
+    """By source id, how many entities and relationships cite it: for the record itself,
+    or for one of its values (`statements`) or dated statuses and roles (`history`). A
+    source citing itself is not counted."""
+    uses: dict[str, SourceUse] = defaultdict(SourceUse)
+    for node in store.iter_nodes():
+        for source in _cited(node) - {node.id}:
+            uses[source].entities += 1
+    for edge in store.iter_edges():
+        for source in _cited(edge):
+            uses[source].relationships += 1
+    return dict(uses)
+
+
+def _cited(record: Node | Edge) -> set[str]:
+    citations: list[Citation] = [*record.citations,
+                                 *(c for s in record.statements for c in s.citations)]
+    if isinstance(record, Node):
+        citations += [c for step in record.history for c in step.citations]
+    return {c.source for c in citations}

@@ -203,6 +203,14 @@ class Relations(BaseModel):
     truncated: bool
 
 
+class SourceUse(BaseModel):
+    """What the graph holds from one source document."""
+
+    entities: int = Field(0, description="Entities citing it (for a value, a status or a "
+                          "role, or for the record itself).")
+    relationships: int = Field(0, description="Relationships citing it.")
+
+
 class Stats(BaseModel):
     nodes: int
     edges: int

@@ -279,6 +279,16 @@ class GraphStore(ABC):
         decision), each with that entity's id. Only a resolved store has any."""
         return {}
 
+    def redact_text(self, text: str) -> str:
+        """Words from outside the records (a source document's text) as this store's readers
+        may read them: as written; the public view removes restricted persons' names."""
+        return text
+
+    def redact_url(self, url: str) -> str | None:
+        """A link from outside the records as this store's readers may follow it: as it is;
+        the public view withholds (None) one whose address names a restricted person."""
+        return url
+
     @abstractmethod
     def iter_edges(self, types: Iterable[str] | None = None) -> Iterator[Edge]: ...
 

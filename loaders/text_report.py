@@ -6,13 +6,9 @@ is inferred: who did what to whom is for a person to record, with the paragraph
 in hand. Names that look like people but match nothing in the graph are listed
 for review, never added. See `loaders.mentions` for the matching rule.
 
-Paragraphs are numbered as in UN and NGO submissions ("2.7."). When a report has
-such multi-level numbers, a single number ("4. Conclusions") starts a section
-whose unnumbered text is paragraph "4"; otherwise single numbers are the
-paragraphs. Numbers must increase, so a table of contents or a numbered list
-inside a paragraph does not start a new one. Text before the first paragraph is
-"front". Footnote lines ("¹ <https://...>") are collected as the source's
-footnotes instead of paragraph text.
+Paragraphs are numbered as in UN and NGO submissions ("2.7."), and cut as the
+reader cuts them (`sources.text`); footnote lines ("¹ <https://...>") become the
+source's footnotes instead of paragraph text.
 """
 
 from __future__ import annotations
@@ -34,12 +30,8 @@ from loaders.mentions import Match, NameMatcher, Word, words_of
 from schema.models import Citation, Edge, Node
 from schema.text import refused_character
 from schema.vocabulary import NodeKind, is_valid_id
+from sources.text import Paragraph, split_paragraphs
 
-_PARA = re.compile(r"^\s*(?:#+\s*)?(\d+(?:\.\d+)+)\.?\s+(?=\S)")
-_SECTION = re.compile(r"^\s*(?:#+\s*)?(\d+)\.\s+(?=\S)")
-_FOOTNOTE = re.compile(r"^\s*(?:[-*]\s*)?(?:\[\^)?([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3})(?:\]:)?\s+"
-                       r"<?(https?://[^\s>]+)>?\s*$")
-_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _LIST_SPLIT = re.compile(r",|;|\band\b|:")
 #: capitalised words that start institutions, places and sentences, not personal names
@@ -61,13 +53,6 @@ COMMON_CAPITALISED = frozenset({
     "this", "to", "uk", "ukraine", "ukrainian", "un", "union", "united", "universal", "us", "usa", "we",
     "website", "what", "when", "where", "which", "while", "who", "whom", "with", "working",
 })
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    label: str  # "front", "2.7", "4"
-    line: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -103,34 +88,6 @@ class ReportReading:
         if self.write is not None:
             lines.append(self.write.summary())
         return "\n".join(lines)
-
-
-def _number(label: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in label.split("."))
-
-
-def split_paragraphs(text: str) -> tuple[list[Paragraph], dict[str, str]]:
-    """The report's paragraphs in order, and its footnotes (number -> URL)."""
-    lines = text.splitlines()
-    levels = any(_PARA.match(line) for line in lines)
-    footnotes: dict[str, str] = {}
-    chunks: list[tuple[str, int, list[str]]] = [("front", 1, [])]
-    current: tuple[int, ...] = ()
-    for number, line in enumerate(lines, start=1):
-        note = _FOOTNOTE.match(line)
-        if note:
-            footnotes[note[1].translate(_SUPER)] = note[2]
-            continue
-        found = _PARA.match(line) if levels else _SECTION.match(line)
-        if found is None and levels and current:
-            found = _SECTION.match(line)  # a section heading once the paragraphs have begun
-        if found and _number(found[1]) > current:
-            current = _number(found[1])
-            chunks.append((found[1], number, []))
-        chunks[-1][2].append(line)
-    paragraphs = [Paragraph(label, line, "\n".join(body).strip())
-                  for label, line, body in chunks]
-    return [p for p in paragraphs if p.text], footnotes
 
 
 def _title(paragraphs: list[Paragraph], path: Path) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from pydantic import (
     AfterValidator,
@@ -96,6 +97,19 @@ def date_precision(value: str) -> str:
     return {4: "year", 7: "month", 10: "day"}[len(value)]
 
 
+def paragraph_anchor(paragraph: str) -> str:
+    """The id a source's reader gives a paragraph ("p-3.7", "p-front")."""
+    return f"p-{quote(paragraph, safe='')}"
+
+
+def source_href(source: str, paragraph: str | None = None, footnote: int | None = None) -> str:
+    """A same-origin link to a source's reader, at a paragraph or else at a footnote."""
+    page = f"/sources/{quote(source, safe='')}"
+    if paragraph:
+        return f"{page}#{paragraph_anchor(paragraph)}"
+    return page if footnote is None else f"{page}#fn-{footnote}"
+
+
 class Citation(BaseModel):
     """Where a fact is stated: a source document, a paragraph, a footnote and its URL."""
 
@@ -109,10 +123,10 @@ class Citation(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _drop_locator(cls, data: Any) -> Any:
-        """`locator` is derived, so a serialised citation read back ignores it."""
-        if isinstance(data, dict) and "locator" in data:
-            data = {k: v for k, v in data.items() if k != "locator"}
+    def _drop_derived(cls, data: Any) -> Any:
+        """`locator` and `href` are derived, so a serialised citation read back ignores them."""
+        if isinstance(data, dict) and ("locator" in data or "href" in data):
+            data = {k: v for k, v in data.items() if k not in ("locator", "href")}
         return data
 
     @computed_field  # type: ignore[prop-decorator]
@@ -125,6 +139,14 @@ class Citation(BaseModel):
         if self.footnote is not None:
             parts.append(f"fn {self.footnote}")
         return ", ".join(parts) or "document"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def href(self) -> str:
+        """Where a reader reads it: the source's page (`/sources/{id}`), at the paragraph
+        (`#p-3.7`), else at the footnote (`#fn-14`). The page links the source's public
+        address when it holds no text of it."""
+        return source_href(self.source, self.paragraph, self.footnote)
 
     def key(self) -> tuple[str, tuple[int, ...], str, int, str]:
         """Sort key in reading order: front matter first, then 1.1, 1.2, ..., 2.10."""

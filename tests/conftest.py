@@ -6,6 +6,8 @@ contract tests run on every backend that can be started here.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +31,10 @@ PLANTED = ROOT / "tests" / "planted"
 #: and only where it exists
 PRIVATE = ROOT / "private"
 SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "kz-upr48-joint-submission-2024.txt"
+#: where the founding source's text is read from (tests/sourcetext.py looks there too)
+SOURCE_TEXT_FOLDER = Path(os.environ.get("REPGRAPH_SOURCES") or SOURCE_TEXT.parent)
+#: the planted records' text (tests/planted/planted.yaml gives its file name)
+PLANTED_TEXT = PLANTED / "planted-test-records.txt"
 #: Every backend the contract tests run on; `-m "not bolt"` leaves out the server.
 BACKENDS = ["memory", pytest.param("bolt", marks=pytest.mark.bolt)]
 
@@ -46,6 +52,22 @@ def _no_private_tier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
         env.setenv("REPGRAPH_PRIVATE_DATASET_DIR", str(tmp_path_factory.mktemp("tier") / "none"))
         get_settings.cache_clear()
         yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sources_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One sources directory for every app under test: the founding source's text (from
+    $REPGRAPH_SOURCES, else ../shared/sources) and the planted records' text, which names
+    restricted persons, so that the reader's privacy is tested on a text that names one."""
+    folder = tmp_path_factory.mktemp("sources")
+    for text in (SOURCE_TEXT_FOLDER / SOURCE_TEXT.name, PLANTED_TEXT):
+        if text.is_file():
+            shutil.copy(text, folder / text.name)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REPGRAPH_SOURCES", str(folder))
+        get_settings.cache_clear()
+        yield folder
     get_settings.cache_clear()
 
 

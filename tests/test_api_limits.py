@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.editors import key_hash
-from api.routes import pages
+from api.routes import pages, sources
 from bench.synthetic import generate
 from config import Settings
 from graph.memory import Content, MemoryStore
@@ -114,6 +114,8 @@ READS = {
     "/api/paths": "/api/paths?source=bota-jardemalie&target=mukhtar-ablyazov",
     "/api/relatives": "/api/relatives",
     "/api/cases/{id}/links": "/api/cases/case-zhylanbayev/links",
+    "/api/sources": "/api/sources",
+    "/api/sources/{id}": "/api/sources/kz-upr48-2024",
     "/api/export": "/api/export?format=csv",
     "/api/review": "/api/review",  # editors only: asked with the key
     "/": "/",
@@ -128,6 +130,8 @@ READS = {
     "/embed/case/{case_id}": "/embed/case/case-zhylanbayev",
     "/viz/graph": "/viz/graph",
     "/embed/graph": "/embed/graph",
+    "/sources": "/sources",
+    "/sources/{source_id}": "/sources/kz-upr48-2024",
 }
 #: GET routes that serve files, documentation or the sign-in form, not the graph.
 NOT_READS = {"/vendor/{name}", "/signin"}
@@ -156,7 +160,8 @@ def slow_client(request: pytest.FixtureRequest, dataset_dir: Path,
 def test_every_route_that_reads_the_graph_is_listed_here() -> None:
     app = create_app(Settings(), store=MemoryStore())
     api = {path for path, operations in app.openapi()["paths"].items() if "get" in operations}
-    html = {r.path for r in pages.router.routes if isinstance(r, APIRoute) and "GET" in r.methods}
+    html = {r.path for router in (pages.router, sources.page) for r in router.routes
+            if isinstance(r, APIRoute) and "GET" in r.methods}
     assert (api | html) - NOT_READS == set(READS)
 
 

@@ -31,7 +31,17 @@ def settings(command_settings: Settings) -> Settings:
 
 def _source(source_id: str) -> Node:
     return Node(id=source_id, kind=NodeKind.SOURCE, name=f"The {source_id} (fictional)",
+                properties={"path": f"texts/{source_id}.txt"},
                 citations=[Citation(source=source_id)])
+
+
+#: the sources' texts, which name the restricted brother as the records do
+TEXTS = {
+    FIRST: "1. Erlan Testov says his brother Ivan Petrov was detained in 2020.¹\n\n"
+           "¹ <https://news.example/ivan-petrov>\n",
+    SECOND: "1. Yerlan Testov's brother, I. Petrov (Vanya Petrovich to his friends), was "
+            "detained.\n\n2. Vanya's family was warned.\n",
+}
 
 
 def _cite(source: str, note: str | None = None, url: str | None = None) -> Citation:
@@ -86,7 +96,18 @@ def _build(settings: Settings) -> GraphStore:
 
 def _public_text(settings: Settings, store: GraphStore) -> dict[str, str]:
     out: dict[str, str] = {}
+    texts = settings.data_dir / "texts"
+    texts.mkdir(parents=True, exist_ok=True)
+    for source_id, text in TEXTS.items():
+        (texts / f"{source_id}.txt").write_text(text, encoding="utf-8")
+    settings = settings.model_copy(update={"sources": texts})
     with TestClient(create_app(settings, store=store)) as client:
+        for path in ("/sources", "/api/sources", *(f"{prefix}/{source_id}" for source_id in TEXTS
+                                                   for prefix in ("/sources", "/api/sources"))):
+            r = client.get(path)
+            assert r.status_code == 200, path
+            out[path] = r.text
+        assert "was detained" in out[f"/sources/{FIRST}"]  # the text is read
         for fmt in ("csv", "graphml", "gexf", "ftm"):
             r = client.get(f"/api/export?format={fmt}")
             assert r.status_code == 200, (fmt, r.text)

@@ -68,6 +68,7 @@ def test_a_view_of_a_pseudonym_is_served_without_a_redirect(attacker: TestClient
     "/entities/{}", "/viz/entity/{}", "/embed/case/{}", "/api/health?x={}",
     "/api/search?q={}&limit=0", "/api/entities/{}/neighbourhood?depth=99",
     "/api/entities/{}%252F", "/api/entities/{}%2F", "/api/entities/%2E%2E%2F{}",
+    "/sources/{}", "/api/sources/{}", "/sources/{}%2F", "/api/sources/%2E%2E%2F{}",
 ])
 @pytest.mark.parametrize(("guess", "nobody"), [
     (REAL_ID, "aigerim-tasbolova"), (NAME, "Aigerim Tasbolova"), ("case-tasbolatova", "case-tasbolova"),
@@ -137,3 +138,15 @@ def test_public_orders_follow_public_ids(attacker: TestClient) -> None:
     relations = attacker.get("/api/entities/daulet-planted").json()["relations"]
     ids = [r["id"] for r in relations]
     assert ids == sorted(ids)
+
+
+def test_a_source_text_naming_a_restricted_person_is_read_without_her(
+        attacker: TestClient) -> None:
+    """The planted records' text names her (tests/planted/planted-test-records.txt)."""
+    for url in ("/sources/planted-test-records", "/api/sources/planted-test-records",
+                "/sources", "/api/sources"):
+        response = attacker.get(url)
+        assert response.status_code == 200, url
+        clean(response)
+    reader = attacker.get("/sources/planted-test-records").text
+    assert 'id="p-1"' in reader and "a restricted person" in reader

@@ -2,8 +2,9 @@
 
 Hypothesis draws a graph with restricted persons whose names other records mention
 (in full, alone, inflected, upper-cased, in Cyrillic, inside a link, inside a case's
-id). The same graph is then written a second time with every restricted person
-renamed: name, aliases, id, and every mention of them. Both are served, and every
+id), and so does the text of the source document (`/sources/src`). The same graph is
+then written a second time with every restricted person renamed: name, aliases, id,
+and every mention of them, in the text too. Both are served, and every
 GET route the app has (listed from its router, so a route added later is covered)
 is asked the same questions as the public: by every public id, by the restricted
 persons' real ids and names from either graph, by an unknown id, with a trailing
@@ -37,6 +38,7 @@ from tests.conftest import app_settings
 from tests.routing import get_routes
 
 SOURCE = "src"
+SOURCE_FILE = "src.txt"
 CITE = [Citation(source=SOURCE, paragraph="1.1")]
 #: restricted names are drawn from the first pool in one graph, the second in its twin
 POOLS = (("zha", "nur", "bek", "tov", "kal", "gul", "mur", "rat", "bol", "ser"),
@@ -105,7 +107,8 @@ def build(d: Drawn, pool: int) -> tuple[list[Node], list[Edge], list[str], list[
     spelled = [p.words(pool) for p in d.people]
     ids = [slug(f"{f} {s}") for f, s, _ in spelled]
     names = [f"{f} {s}" for f, s, _ in spelled]
-    nodes = [Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document"),
+    nodes = [Node(id=SOURCE, kind=NodeKind.SOURCE, name="Source document",
+                  properties={"path": SOURCE_FILE}),
              Node(id="agency", kind=NodeKind.AGENCY, name="Security Agency", citations=CITE)]
     for i, (f, s, c) in enumerate(spelled):
         nodes.append(Node(id=ids[i], kind=NodeKind.PERSON, name=f"{f} {s}", aliases=[c],
@@ -143,6 +146,20 @@ def build(d: Drawn, pool: int) -> tuple[list[Node], list[Edge], list[str], list[
                                             note=f"on {names[who]}")])
         edges.setdefault(edge.id, edge)
     return nodes, list(edges.values()), ids, names
+
+
+def source_text(d: Drawn, pool: int) -> str:
+    """The source document's text, spelled with `pool`: it names every restricted person in
+    every form a text may write them, and links to them in a footnote."""
+    lines = ["SOURCE DOCUMENT", ""]
+    notes = []
+    for i, person in enumerate(d.people, start=1):
+        f, s, c = person.words(pool)
+        forms = [m.format(f=f, s=s, S=s.upper(), c=c, slug=key(s)) for m in MENTIONS]
+        lines += [f"1.{i}. {PUBLIC_NAMES[0]} met **{f} {s}** in 2019: " + "; ".join(forms)
+                  + f".^{{{i}}}", ""]
+        notes.append(f" - {i} <https://news.example/{key(s)}/{key(f)}-{i}>")
+    return "\n".join([*lines, "2.1. Nothing else.", "", *notes]) + "\n"
 
 
 def probes(app: FastAPI, extra: list[str]) -> list[str]:
@@ -197,16 +214,20 @@ def test_renaming_restricted_persons_changes_no_public_byte(d: Drawn, tmp_path: 
                for w in p.words(pool)[:2]))
     graphs = [build(d, pool) for pool in (0, 1)]
     clients = []
-    for nodes, edges, _, _ in graphs:
+    for pool, (nodes, edges, _, _) in enumerate(graphs):
         store = MemoryStore()
         store.write(nodes, edges)
+        texts = tmp_path / f"sources-{pool}"  # the source's text, spelled as this graph is
+        texts.mkdir(exist_ok=True)
+        (texts / SOURCE_FILE).write_text(source_text(d, pool), encoding="utf-8")
         # generous limits: a time limit hit under load in one app and not the other would
         # be a difference that says nothing about privacy
         app = create_app(app_settings(tmp_path, redaction_secret="differential",
                                       rate_limit_burst=1_000_000, query_timeout_s=300,
-                                      export_timeout_s=300), store=store)
+                                      export_timeout_s=300, sources=texts), store=store)
         clients.append(TestClient(app))
     with clients[0] as first, clients[1] as second:
+        assert "Nothing else." in first.get(f"/sources/{SOURCE}").text  # the text is read
         asked = probes(first.app, ["no-such-entity"])  # type: ignore[arg-type]
         assert asked == probes(second.app, ["no-such-entity"])  # type: ignore[arg-type]
         for _, _, ids, names in graphs:

@@ -16,6 +16,7 @@ from graph import queries
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
+from schema.models import Node
 from schema.vocabulary import NodeKind
 from tests.browser import (
     LiveServer,
@@ -53,6 +54,17 @@ nodes:
 edges:
   - {type: ASSOCIATE_OF, from: xss-img, to: xss-script, cite: ["2.7 fn14"]}
   - {type: DEFENDANT_IN, from: xss-img, to: xss-case, cite: ["3.7"]}
+"""
+
+
+HOSTILE_TEXT = """<script>alert(2)</script> "quoted' front matter
+
+1.1. A [link](javascript:alert(3)) and <javascript:alert(4)> and "><img src=x onerror=alert(5)>
+and **<b onmouseover=alert(6)>bold</b>** and [fine](https://ok.example/a"onmouseover="alert(7)).¹
+
+1.2. Then https://ok.example/x'><svg/onload=alert(8)> ends here.
+
+¹ https://ok.example/"onmouseover="alert(9)
 """
 
 
@@ -145,9 +157,14 @@ def test_clicking_a_node_shows_its_citations_with_source_links(
     click_node(tab, "marat-zhylanbayev")
     panel = tab.locator("#panel-body")
     panel.locator("h3", has_text="Marat Zhylanbayev").wait_for(timeout=5000)
-    hrefs = panel.locator("ol.citations a").evaluate_all("links => links.map(a => a.href)")
-    expected = [c.url for c in kz_store.get_node("marat-zhylanbayev").citations if c.url]
+    citations = kz_store.get_node("marat-zhylanbayev").citations
+    hrefs = panel.locator("ol.citations a.source-link").evaluate_all(
+        "links => links.map(a => a.href)")
+    expected = [c.url for c in citations if c.url]
     assert expected and hrefs == expected
+    readers = panel.locator("ol.citations a.cite-link").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    assert readers == [c.href for c in citations]
     assert rec.foreign(kz_server.base) == []
 
 
@@ -166,7 +183,19 @@ def test_clicking_an_edge_shows_its_citations(page: tuple[Page, Recorded], kz_se
     tab.mouse.click(box["x"] + middle["x"], box["y"] + middle["y"])
     panel = tab.locator("#panel-body")
     panel.locator(".panel-kind", has_text="Relationship").wait_for(timeout=5000)
-    assert panel.locator("ol.citations li").count() == len(data["details"][f"e:{edge['id']}"]["citations"])
+    citations = data["details"][f"e:{edge['id']}"]["citations"]
+    assert panel.locator("ol.citations li").count() == len(citations)
+    # the opening words of each cited paragraph, and the way to read the rest
+    first = citations[0]
+    assert first["href"] in data["excerpts"]
+    excerpt = panel.locator("ol.citations li").first.locator("blockquote.excerpt")
+    assert excerpt.text_content() == data["excerpts"][first["href"]]
+    panel.locator("ol.citations a.cite-link").first.click()
+    tab.wait_for_url(f"{kz_server.base}{first['href']}")
+    paragraph = tab.locator("section.paragraph:target")
+    assert paragraph.get_attribute("id") == first["href"].split("#")[1]
+    words = data["excerpts"][first["href"]].removesuffix(" …").split()
+    assert " ".join((paragraph.text_content() or "").split()).find(" ".join(words[:5])) >= 0
 
 
 def test_hostile_names_show_as_text_and_run_nothing(page: tuple[Page, Recorded],
@@ -203,6 +232,26 @@ def test_hostile_names_show_as_text_and_run_nothing(page: tuple[Page, Recorded],
     assert not [u for u in rec.requests if u.endswith(("/x", "/y"))]
     assert tab.locator("#panel-body a[href^='javascript']").count() == 0
     assert rec.foreign(base) == [] and rec.errors == []
+
+
+def test_a_hostile_source_text_shows_as_text_and_runs_nothing(
+        browser: Browser, tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "hostile.txt").write_text(HOSTILE_TEXT, encoding="utf-8")
+    store = MemoryStore(tmp_path / "store")
+    store.write([Node(id="hostile", kind=NodeKind.SOURCE, name="<img src=x onerror=alert(1)>",
+                      properties={"path": "hostile.txt"})], [])
+    with live_server(store, Settings(sources=folder)) as server:
+        tab, rec = recorded_page(browser)
+        tab.goto(f"{server.base}/sources/hostile#p-1.1")
+        assert tab.locator("section.paragraph:target").get_attribute("id") == "p-1.1"
+        assert "<script>alert(2)</script>" in (tab.locator("#p-front").text_content() or "")
+        tab.wait_for_timeout(300)
+        assert rec.dialogs == [] and rec.errors == []
+        assert tab.locator("img, script, svg[onload], a[href^='javascript']").count() == 0
+        assert rec.foreign(server.base) == []
+        tab.close()
 
 
 def _framed(browser: Browser, base: str) -> dict[str, bool]:

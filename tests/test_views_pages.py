@@ -36,11 +36,13 @@ def client(kz_store: GraphStore) -> Iterator[TestClient]:
 def _public_pages(view: GraphStore) -> list[str]:
     """Every page a reader can reach by following links, by the ids the public knows."""
     urls = ["/", "/viz/relatives", "/embed/relatives", "/viz/graph", "/embed/graph?kinds=person",
-            "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=all"]
+            "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=all", "/sources"]
     for node in view.iter_nodes():
         urls += [f"/entities/{node.id}", f"/viz/entity/{node.id}?depth=2"]
         if node.kind is NodeKind.CASE:
             urls.append(f"/embed/case/{node.id}")
+        if node.kind is NodeKind.SOURCE:  # the planted records' text names them
+            urls.append(f"/sources/{node.id}")
     return urls
 
 

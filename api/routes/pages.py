@@ -57,7 +57,7 @@ def _state(request: Request) -> ViewState:
     return state
 
 
-def _error_page(exc: Exception) -> HTMLResponse:
+def error_page(exc: Exception) -> HTMLResponse:
     if isinstance(exc, NodeNotFound):
         return render("error.html", 404, title="Not found",
                       message="There is no entity with this id.")
@@ -79,7 +79,7 @@ def _network(request: Request, store: GraphStore, settings: Settings,
     positions = state.layouts.get(
         (version, spec.path, settings.view_max_nodes, settings.view_max_edges),
         [n.id for n in graph.nodes], [(e.source, e.target) for e in graph.edges])
-    return spec, graph, build_network(graph, positions, Presenter(store),
+    return spec, graph, build_network(graph, positions, Presenter(store, request.app.state.readings),
                                       centre=spec.centre)
 
 
@@ -102,7 +102,7 @@ async def _view(request: Request, store: GraphStore, settings: Settings,
             store, settings, "view", lambda: _network(request, store, settings, build),
             inline=False)  # layout and drawing take long between checkpoints
     except (RepgraphError, ValueError) as exc:
-        return _error_page(exc)
+        return error_page(exc)
     embed_url = f"{settings.public_base_url}/embed{spec.path}"
     snippet = (f'<iframe src="{escape(embed_url)}" title="{escape(spec.title)}" width="100%" '
                f'height="600" style="border:0" loading="lazy"></iframe>')
@@ -121,7 +121,7 @@ async def home(request: Request, store: StoreDep, settings: SettingsDep) -> HTML
     try:
         cases, stats = await within_time_limit(store, settings, "home page", cases_and_stats)
     except RepgraphError as exc:
-        return _error_page(exc)
+        return error_page(exc)
     return render("home.html", cases=cases, stats=stats)
 
 
@@ -133,7 +133,7 @@ async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
     try:
         context = await within_time_limit(store, settings, "entity page", context_of)
     except RepgraphError as exc:
-        return _error_page(exc)
+        return error_page(exc)
     return render("entity.html", **context)
 
 
@@ -157,7 +157,7 @@ async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
         named = await within_time_limit(store, settings, "view", lambda: [
             _name(store, parameter, ref) for parameter, ref in typed.items()])
     except RepgraphError as exc:
-        return _error_page(exc)
+        return error_page(exc)
     if any(n.id is None for n in named):
         return _choice_page(request.url.path, named, mode)
     ids = {n.parameter: n.id for n in named}

@@ -27,7 +27,7 @@ from api.views.style import (
     relation_label,
 )
 from api.views.subgraphs import ViewGraph
-from schema.models import Node
+from schema.models import Citation, Node
 from schema.vocabulary import NodeKind
 
 LABEL_MAX = 42
@@ -98,12 +98,14 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
     net = Network(directed=True)
     net.toggle_physics(False)
     details: dict[str, dict[str, Any]] = {}
+    excerpts: dict[str, str | None] = {}  # a citation's href -> the words it points at
     for node in graph.nodes:
         x, y = positions.get(node.id, (0.0, 0.0))
         net.add_node(node.id, label=_short(node.name),
                      title=f"{node.name}\n{kind_label(node.kind)}", x=x, y=y, physics=False,
                      **_node_style(node, centre == node.id))
         details[f"n:{node.id}"] = _record(presenter.node(node))
+        _excerpts(presenter, node.citations, excerpts)
     for number, edge in enumerate(graph.edges):
         source, target = by_id[edge.source], by_id[edge.target]
         eid = f"e{number}"
@@ -114,6 +116,7 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                      color={"color": edge_colour(edge.type), "highlight": edge_colour(edge.type)},
                      dashes=edge_dashed(edge.certainty))
         details[f"e:{eid}"] = _record(presenter.edge(edge, source, target))
+        _excerpts(presenter, edge.citations, excerpts)
     big = len(graph.edges) > BIG_VIEW
     options = _merge(orjson.loads(net.options.to_json()), _OPTIONS)
     if big:
@@ -124,13 +127,22 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
             "edges": {"font": {"strokeWidth": 0}, "scaling": {"label": {"drawThreshold": 8}}},
         })
     return NetworkView(
-        data={"nodes": net.nodes, "edges": net.edges, "options": options, "details": details},
+        data={"nodes": net.nodes, "edges": net.edges, "options": options, "details": details,
+              "excerpts": {href: words for href, words in excerpts.items() if words}},
         kinds=[k for k in NodeKind if any(n.kind is k for n in graph.nodes)],
         node_count=len(net.nodes), edge_count=len(net.edges),
         has_restricted=any(n.restricted for n in graph.nodes),
         has_measures=any(is_measure(e.type) for e in graph.edges),
         has_uncertain=any(edge_dashed(e.certainty) for e in graph.edges),
     )
+
+
+def _excerpts(presenter: Presenter, citations: list[Citation],
+              out: dict[str, str | None]) -> None:
+    """The cited paragraphs' opening words, each looked up once however many cite it."""
+    for citation in citations:
+        if citation.href not in out:
+            out[citation.href] = presenter.excerpt(citation)
 
 
 def _record(record: Record) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from api.views.style import kind_label, relation_label
@@ -17,11 +18,16 @@ from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import Certainty, NodeKind
 
+if TYPE_CHECKING:
+    from api.views.reader import Readings
+
 
 @dataclass(frozen=True)
 class CitationView:
     text: str
     url: str | None
+    #: the same-origin page where the source says it (`Citation.href`)
+    href: str
 
 
 @dataclass
@@ -34,6 +40,11 @@ class Record:
     citations: list[CitationView] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, same-origin href)
     restricted: bool = False
+
+
+#: properties a page does not list: where a source's text was kept (an internal path) and
+#: its footnote list, both of which its reader (`/sources/{id}`) shows as links instead
+_NOT_SHOWN = {(NodeKind.SOURCE, "path"), (NodeKind.SOURCE, "footnotes")}
 
 
 def safe_url(url: object) -> str | None:
@@ -55,10 +66,12 @@ def _value(value: object) -> str:
 
 
 class Presenter:
-    """Turns records into `Record`s, looking up source documents for citation titles."""
+    """Turns records into `Record`s, looking up source documents for citation titles and,
+    given their texts (`readings`), the words a citation points at."""
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, readings: Readings | None = None) -> None:
         self.store = store
+        self.readings = readings
         self._sources: dict[str, Node] = {}
 
     def load_sources(self, citations: Iterable[Citation]) -> None:
@@ -77,7 +90,14 @@ class Presenter:
         note = citation.note
         text = ", ".join(parts) + (f" ({note})" if note else "")
         url = safe_url(citation.url) or (safe_url(source.properties.get("url")) if source else None)
-        return CitationView(text=text, url=url)
+        return CitationView(text=text, url=url, href=citation.href)
+
+    def excerpt(self, citation: Citation) -> str | None:
+        """The opening words of the cited paragraph, when its source's text is held."""
+        source = self._sources.get(citation.source)
+        if self.readings is None or source is None or not citation.paragraph:
+            return None
+        return self.readings.excerpt(self.store, source, citation.paragraph)
 
     def node(self, node: Node) -> Record:
         self.load_sources(node.citations)
@@ -96,7 +116,8 @@ class Presenter:
         if node.group and node.count is not None:
             facts.append(("Number", f"{node.count_qualifier or ''} {node.count}".strip()))
         for key, value in node.properties.items():
-            facts.append((key.replace("_", " ").capitalize(), _value(value)))
+            if (node.kind, key) not in _NOT_SHOWN:
+                facts.append((key.replace("_", " ").capitalize(), _value(value)))
         return Record(
             heading=node.name[:1].upper() + node.name[1:], kind=kind_label(node.kind),
             facts=facts, citations=[self.citation(c) for c in node.citations],
@@ -126,4 +147,6 @@ def entity_links(node: Node) -> list[tuple[str, str]]:
              ("Network around it", f"/viz/entity/{node.id}")]
     if node.kind is NodeKind.CASE:
         links.append(("Case network", f"/viz/case/{node.id}"))
+    if node.kind is NodeKind.SOURCE:
+        links.append(("Read the source", f"/sources/{node.id}"))
     return links

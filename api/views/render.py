@@ -7,10 +7,12 @@ inside the installed pyvis package, so pages work offline.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import threading
+from collections.abc import Callable, Hashable
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -20,6 +22,8 @@ from api.views.layout import LayoutCache
 from api.views.style import KIND_STYLES, MEASURE_COLOUR, RELATION_COLOUR, RESTRICTED_COLOUR
 from graph.store import GraphStore
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 VIS_VERSION = "9.1.2"
@@ -59,6 +63,29 @@ def render(template: str, status_code: int = 200, **context: Any) -> HTMLRespons
 def data_version(store: GraphStore) -> Hashable:
     """Changes whenever the data a page reads does: the store, or its public view."""
     return (type(store).__name__, store.version)
+
+
+class PerVersion(Generic[K, V]):
+    """Values built from one store's content, each kept until that content changes: one
+    table per store object (the editors' store, each version's public view)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: WeakKeyDictionary[GraphStore, tuple[Hashable, dict[K, V]]] = \
+            WeakKeyDictionary()
+
+    def get(self, store: GraphStore, key: K, build: Callable[[], V]) -> V:
+        version = store.version  # read before the content it describes (`GraphStore.version`)
+        with self._lock:
+            kept = self._kept.get(store)
+            if kept is None or kept[0] != version:
+                kept = self._kept[store] = (version, {})
+            if key in kept[1]:
+                return kept[1][key]
+        value = build()
+        with self._lock:
+            kept[1][key] = value
+        return value
 
 
 class ViewState:

@@ -55,7 +55,16 @@
     fragment.appendChild(element("h4", null, record.citations.length ? "Sources" : "No sources recorded"));
     var cites = element("ol", "citations");
     record.citations.forEach(function (citation) {
-      var item = element("li", null, citation.text);
+      var item = element("li");
+      if (sameOrigin(citation.href)) {
+        /* the reader, at the cited paragraph */
+        var cite = element("a", "cite-link", citation.text);
+        cite.href = citation.href;
+        if (embedded) { cite.target = "_blank"; cite.rel = "noopener"; }
+        item.appendChild(cite);
+      } else {
+        item.appendChild(document.createTextNode(citation.text));
+      }
       var href = citation.url ? webUrl(citation.url) : null;
       if (href) {
         item.appendChild(document.createTextNode(" · "));
@@ -64,6 +73,11 @@
         link.target = "_blank";
         link.rel = "noopener noreferrer";
         item.appendChild(link);
+      }
+      var words = data.excerpts ? data.excerpts[citation.href] : null;
+      if (typeof words === "string" && words) {
+        /* the opening words of the cited paragraph, as the reader's page shows them */
+        item.appendChild(element("blockquote", "excerpt", words));
       }
       cites.appendChild(item);
     });
