@@ -357,6 +357,11 @@ def test_allegations_are_recorded_with_who_makes_them(records: Records) -> None:
         ("kazybek-kudaibergenov|SUSPECTED_OF|kamaz-lorry-incident", "the investigation"),
         ("government-controlled-criminal-groups|PARTICIPATED_IN|january-2022-protests",
          "eyewitness reports"),
+        ("almaty-criminal-group|ACTED_AGAINST|civilians-beaten-almaty",
+         "documented evidence, including video recordings"),
+        # a complaint is the complainant's account, whoever makes it (Kairov's is too)
+        ("kz-authorities|ACTED_AGAINST|zhazira-demeuova", "Zhazira Demeuova (her complaint)"),
+        ("kz-police|BLOCKED_ACCOUNTS|didar-kairov", "Didar Kairov (his complaint)"),
     ]:
         assert edges[edge_id].certainty is not Certainty.STATED
         assert edges[edge_id].claimed_by == claimant
