@@ -134,6 +134,9 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
     },
     NodeKind.LIST: {
         "list_type": text("str"),  # financial blacklist, wanted list, ...
+        # figures the source gives about the list, in the shape of subcounts:
+        # {count: 188, of: "US dollars (about): ...", date: "2024"}
+        "figures": text("subcounts"),
     },
     NodeKind.SOURCE: {
         "title": text("str"),
@@ -302,8 +305,10 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                  _kinds(P), _kinds(P), required=("measures",),
                  properties={"relation": text("str"), "measures": plain("measures"),
                              "purpose": text("str"), **TRIGGER}),
-    RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case.",
-                 _kinds(P, O), _kinds(C), properties={"role": text("str"), "note": identifying("str")}),
+    RelationType("DEFENDANT_IN", "Prosecuted, accused or investigated in a case; `decided` is when "
+                 "the case was decided for them (a dismissal, a verdict), as the source dates it.",
+                 _kinds(P, O), _kinds(C), properties={"role": text("str"), "decided": plain("date"),
+                                                      "note": identifying("str")}),
     RelationType("COMPLAINANT_IN", "Filed the complaint that opened a case.",
                  _kinds(P, O, A), _kinds(C)),
     RelationType("CHARGED_UNDER", "The case was brought under a law or article.",
@@ -360,11 +365,12 @@ RELATION_TYPES: tuple[RelationType, ...] = (
                              "forced": plain("bool"), "because": identifying("str"),
                              "note": identifying("str"), **TRIGGER}),
     RelationType("TARGET_OF",
-                 "Was the target or victim of an event (shot, attacked, abducted in it); a victim "
-                 "is not a participant.",
-                 _kinds(P, O), _kinds(E),
+                 "Was the target or victim of an event (shot, attacked, abducted in it), or of the "
+                 "acts a case tried; a victim is not a participant. The date is when it happened; "
+                 "`decided` is when the case was decided (a verdict), as the source dates it.",
+                 _kinds(P, O), _kinds(E, C),
                  properties={"measures": plain("measures"), "harm": text("str"),
-                             "note": identifying("str")}),
+                             "decided": plain("date"), "note": identifying("str")}),
     RelationType("REQUESTED",
                  "One state or agency made a request of another (mutual legal assistance, "
                  "extradition); `answer` and `answered` say how and when it was met.",
@@ -384,8 +390,8 @@ RELATION_TYPES: tuple[RelationType, ...] = (
     RelationType("SUPERVISED", "One body directed or supervised another.", _kinds(A, P), _kinds(O, A)),
     RelationType("PART_OF", "Is a unit of a larger body, or an article of a larger law.",
                  _kinds(A, O, L), _kinds(A, O, L)),
-    RelationType("SUPPORTED", "Gave support, funding or advocacy to the target.",
-                 _kinds(P, O, A), _kinds(P, O, C, LI), properties={"support": text("str")}),
+    RelationType("SUPPORTED", "Gave support, funding, help or advocacy to the target.",
+                 _kinds(P, O, A), _kinds(P, O, A, C, LI), properties={"support": text("str")}),
     RelationType("AUTHORED", "Wrote or submitted a source document.", _kinds(P, O), _kinds(S),
                  properties={"role": text("str")}),
     RelationType("RELATED_CASE", "Two cases are connected as the source states.",

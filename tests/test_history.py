@@ -147,12 +147,21 @@ def test_a_dated_entry_is_checked_where_it_is_written(tmp_path: Path) -> None:
 
 
 def test_the_bundled_dataset_dates_plain_statuses_as_of_its_source(kz_store: GraphStore) -> None:
+    node = kz_store.get_node("marat-zhylanbayev")
+    assert node.status == ["imprisoned", "listed"]
+    assert {(s.field, s.value, s.as_of) for s in node.history} == {
+        ("status", "imprisoned", "2024-07-16"), ("status", "listed", "2024-07-16"),
+        ("role", "opposition_leader", "2024-07-16"), ("role", "political_prisoner", "2024-07-16")}
+    assert all(s.date is None and s.citations == node.citations for s in node.history)
+
+
+def test_the_bundled_dataset_dates_a_status_the_source_dates(kz_store: GraphStore) -> None:
+    """In pre-trial detention "since June 2023", on trial "as of the date of this Submission"."""
     node = kz_store.get_node("duman-mukhamedkarim")
     assert node.status == ["pre_trial_detention", "on_trial"]
-    assert {(s.field, s.value, s.as_of) for s in node.history} == {
-        ("status", "pre_trial_detention", "2024-07-16"), ("status", "on_trial", "2024-07-16"),
-        ("role", "journalist", "2024-07-16")}
-    assert all(s.date is None and s.citations == node.citations for s in node.history)
+    assert {(s.field, s.value, s.date, s.as_of) for s in node.history} == {
+        ("status", "pre_trial_detention", "2023-06", None),
+        ("status", "on_trial", None, "2024-07-16"), ("role", "journalist", None, "2024-07-16")}
 
 
 @pytest.fixture

@@ -90,10 +90,11 @@ def test_case_links_refuse_a_non_case(kz_store: GraphStore) -> None:
 
 
 def test_timeline_is_in_date_order_with_precision(kz_store: GraphStore) -> None:
-    entries = queries.timeline(kz_store, "marat-zhylanbayev")
+    entries = queries.timeline(kz_store, "daniyar-khasenov")
     assert [(e.date, e.type, e.precision) for e in entries] == [
-        ("2023-11-30", "SENTENCED_IN", "day"), ("2024-04", "LISTED_ON", "month")]
-    assert entries[1].citations[0].url and entries[1].citations[0].footnote == 14
+        ("2019-06-13", "BLOCKED_ACCOUNTS", "day"), ("2023-07", "ASYLUM_DECISION", "month"),
+        ("2023-12-28", "SUPPORTED", "day")]
+    assert entries[0].citations[0].url and entries[0].citations[0].footnote == 16
 
 
 def test_neighbourhood_pages_and_says_when_truncated(kz_store: GraphStore) -> None:
