@@ -157,7 +157,7 @@ DATE_WORDS: dict[str, str] = {
     "born": "born", "died": "died", "founded": "founded", "registered_on": "registered",
     "opened": "opened", "enacted": "came into force", "event.date": "took place",
     "event.end": "ended", "source.date": "published", "known_since": "known since",
-    "answered": "answered",
+    "answered": "answered", "decided": "decided",
 }
 
 
