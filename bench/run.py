@@ -11,6 +11,7 @@ SCRIPTS = [
     "bench.candidates",
     "bench.resolved_view",
     "bench.public_view",
+    "bench.evidence",
     "bench.http_load",
     "bench.view_load",
     "bench.soak",

@@ -11,6 +11,7 @@ property added to it reaches the timeline without a change here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from graph.results import NodeRef, TimelineEntry
 from graph.statements import statements_of
@@ -29,7 +30,8 @@ LINKED_DATES: dict[NodeKind, tuple[str, ...]] = {
 def timeline(store: GraphStore, node_id: str) -> list[TimelineEntry]:
     """Every dated fact about the entity, oldest first (a year before its months)."""
     node = store.get_node(node_id)
-    edges = store.incident_edges(node_id)
+    # only the relationships that can hold a date, here or at their other end, are read on
+    edges = [e for e in store.incident_edges(node_id) if _may_be_dated(e, node_id)]
     others = store.find_nodes(_other(e, node_id) for e in edges)
     entries = [*_own_dates(node), *_steps(node)]
     for edge in edges:
@@ -38,13 +40,24 @@ def timeline(store: GraphStore, node_id: str) -> list[TimelineEntry]:
     return sorted(entries, key=lambda t: t.order)
 
 
+#: per relationship type and direction: whether its other end can be an event or a case
+_LINKS_DATED = {(r.name, out): any(k in LINKED_DATES for k in (r.targets if out else r.sources))
+                for r in RELATIONS.values() for out in (True, False)}
+
+
+def _may_be_dated(edge: Edge, node_id: str) -> bool:
+    return bool(edge.date or _LINKS_DATED[edge.type, edge.source == node_id]
+                or any(RELATIONS[edge.type].properties[p].type == "date"
+                       for p in edge.properties))
+
+
 def _other(edge: Edge, node_id: str) -> str:
     return edge.target if edge.source == node_id else edge.source
 
 
-def _entry(date: str, **fields: object) -> TimelineEntry:
-    return TimelineEntry.model_validate({"date": date, "precision": date_precision(date),
-                                         **fields})
+def _entry(date: str, **fields: Any) -> TimelineEntry:
+    # built from validated records: nothing to check again (a busy entity has hundreds)
+    return TimelineEntry.model_construct(date=date, precision=date_precision(date), **fields)
 
 
 def _own_dates(node: Node) -> Iterator[TimelineEntry]:
@@ -79,6 +92,10 @@ def _steps(node: Node) -> Iterator[TimelineEntry]:
 
 def _edge_dates(edge: Edge, node_id: str, other: Node) -> list[TimelineEntry]:
     """The relationship's own date, and each date-typed property it carries."""
+    spec = RELATIONS[edge.type].properties
+    dated = [(p, v) for p, v in edge.properties.items() if spec[p].type == "date"]
+    if not (edge.date or dated):
+        return []
     common = {"type": edge.type, "direction": "out" if edge.source == node_id else "in",
               "other": NodeRef.of(other), "properties": edge.properties,
               "certainty": edge.certainty, "claimed_by": edge.claimed_by,
@@ -86,9 +103,8 @@ def _edge_dates(edge: Edge, node_id: str, other: Node) -> list[TimelineEntry]:
     out = []
     if edge.date:
         out.append(_entry(edge.date, end=edge.end, words=relation_words(edge.type), **common))
-    spec = RELATIONS[edge.type].properties
     out += [_entry(value, field=prop, words=date_words(edge.type, prop), **common)
-            for prop, value in edge.properties.items() if spec[prop].type == "date"]
+            for prop, value in dated]
     return out
 
 

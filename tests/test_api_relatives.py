@@ -62,13 +62,15 @@ def test_case_links_refuse_a_non_case_and_an_unknown_id(kz_client: TestClient) -
 def test_zhylanbayev_timeline_is_in_order_with_citations(kz_client: TestClient) -> None:
     body = kz_client.get("/api/entities/marat-zhylanbayev/timeline").json()
     assert body["entity"]["name"] == "Marat Zhylanbayev"
-    entries = [(e["date"], e["type"], e["other"]["id"]) for e in body["entries"]]
-    assert entries == [("2023-11-30", "SENTENCED_IN", "case-zhylanbayev")]
-    (sentenced,) = body["entries"]
+    entries = [(e["date"], e["field"], e["type"], e["other"]["id"]) for e in body["entries"]]
+    # the source dates when his listing became known (April 2024), not the listing itself
+    assert entries == [("2023-11-30", "date", "SENTENCED_IN", "case-zhylanbayev"),
+                       ("2024-04", "known_since", "LISTED_ON", "kz-afm-list")]
+    sentenced, known = body["entries"]
+    assert known["words"] == "known since" and known["precision"] == "month"
     assert sentenced["properties"]["term"] == "P7Y" and sentenced["precision"] == "day"
     assert sentenced["citations"][0]["locator"] == "para 3.5"  # fn 32 is Amnesty's sentence
     assert "On 30 November 2023, Marat Zhylanbayev was sentenced to seven years" in paragraph("3.5")
-    # the source dates when his listing became known (April 2024), not the listing itself
     relations = kz_client.get("/api/entities/marat-zhylanbayev").json()["relations"]
     listed = next(r for r in relations if r["type"] == "LISTED_ON")
     assert listed["properties"]["known_since"] == "2024-04" and listed.get("date") is None
