@@ -1,0 +1,82 @@
+"""Attack (issue 19): the source reader, timelines and `ref` properties must not carry a
+restricted person into anything public."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from graph.memory import MemoryStore
+from schema.models import Citation, Edge, Node
+from schema.vocabulary import NodeKind, Sensitivity
+from tests.conftest import EDITOR_KEY, app_settings
+
+R = Sensitivity.RESTRICTED
+
+
+def _body(response: object) -> str:
+    r = response
+    assert hasattr(r, "headers") and hasattr(r, "content")
+    if r.headers.get("content-type", "").startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+            return " ".join(z.read(n).decode() for n in z.namelist())
+    return str(r.headers) + r.content.decode()
+
+
+def _cite(source: str = "report") -> list[Citation]:
+    return [Citation(source=source, paragraph="1.1")]
+
+
+# -- a `ref` stated by two sources ----------------------------------------------------------
+
+@pytest.fixture
+def refs(tmp_path: Path) -> Iterator[TestClient]:
+    """Public relationships whose `triggered_by` / `concerning` name restricted records, each
+    stated by two sources: the relationship keeps `statements`, one per value."""
+    store = MemoryStore()
+    store.write([
+        Node(id="report", kind=NodeKind.SOURCE, name="Report"),
+        Node(id="other-report", kind=NodeKind.SOURCE, name="Other report"),
+        Node(id="police", kind=NodeKind.AGENCY, name="Police", citations=_cite()),
+        Node(id="ministry", kind=NodeKind.AGENCY, name="Ministry", citations=_cite()),
+        Node(id="anna-public", kind=NodeKind.PERSON, name="Anna Publicova", citations=_cite()),
+        # ids that do not name them: nothing but the view's rules keeps them out
+        Node(id="hidden-p1", kind=NodeKind.PERSON, name="Aigerim Tasbolatova", sensitivity=R,
+             roles=["relative"], citations=_cite()),
+        Node(id="hidden-p2", kind=NodeKind.PERSON, name="Serik Nurtazin", sensitivity=R,
+             citations=_cite()),
+    ], [])
+    for source in ("report", "other-report"):
+        store.write([], [
+            Edge(type="DETAINED", source="police", target="anna-public",
+                 properties={"triggered_by": "hidden-p1"}, citations=_cite(source)),
+            Edge(type="REQUESTED", source="police", target="ministry",
+                 properties={"request": "extradition", "concerning": "hidden-p2"},
+                 citations=_cite(source)),
+        ])
+    edge = store.find_edges(["police|DETAINED|anna-public"])["police|DETAINED|anna-public"]
+    assert any(s.field == "properties.triggered_by" for s in edge.statements)  # the premise
+    with TestClient(create_app(app_settings(tmp_path), store=store)) as client:
+        yield client
+
+
+def test_a_stated_reference_to_a_restricted_record_is_withheld(refs: TestClient) -> None:
+    """`_properties` withholds a reference to a restricted record, but the relationship's
+    statements carried the stored id as it was, into every export."""
+    paths = [f"/api/export?format={f}" for f in ("csv", "graphml", "gexf", "ftm")]
+    paths += [f"{p}/{i}" for i in ("anna-public", "police", "ministry")
+              for p in ("/api/entities", "/entities", "/viz/entity", "/embed/entity")]
+    paths += ["/api/entities/anna-public/timeline", "/viz/graph"]
+    for path in paths:
+        r = refs.get(path)
+        assert r.status_code == 200, path
+        body = _body(r)
+        assert "hidden-p" not in body, path
+    editor = refs.get("/api/export?format=csv", headers={"X-API-Key": EDITOR_KEY})
+    assert "hidden-p1" in _body(editor)  # the editor's export keeps it
