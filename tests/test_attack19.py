@@ -4,6 +4,8 @@ restricted person into anything public."""
 from __future__ import annotations
 
 import io
+import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,3 +82,57 @@ def test_a_stated_reference_to_a_restricted_record_is_withheld(refs: TestClient)
         assert "hidden-p" not in body, path
     editor = refs.get("/api/export?format=csv", headers={"X-API-Key": EDITOR_KEY})
     assert "hidden-p1" in _body(editor)  # the editor's export keeps it
+
+
+# -- markup that splits a name in a source's text ----------------------------------------------
+
+SPLIT = {
+    "strong": "**Tasbo**latova",
+    "marker": "Tasbo^{1}latova",
+    "link": "[Tasbo](https://ok.example/a)latova",
+    "nested": "[**Tasbo**](https://ok.example/b)latova",
+}
+
+
+@pytest.fixture
+def split(tmp_path: Path) -> Iterator[TestClient]:
+    store = MemoryStore()
+    store.write([Node(id="report", kind=NodeKind.SOURCE, name="Report",
+                      properties={"path": "report.txt"}),
+                 Node(id="daulet", kind=NodeKind.PERSON, name="Daulet Sarsenbayev",
+                      citations=_cite()),
+                 Node(id="aigerim", kind=NodeKind.PERSON, name="Aigerim Tasbolatova",
+                      sensitivity=R, citations=_cite())],
+                [Edge(type="ASSOCIATE_OF", source="daulet", target="aigerim",
+                      citations=_cite())])
+    text = "1.1. " + " ".join(f"{form} said so." for form in SPLIT.values()) + \
+        "\n\n1.2. The end.\n\n¹ <https://ok.example/note>\n"
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "report.txt").write_text(text, encoding="utf-8")
+    with TestClient(create_app(app_settings(tmp_path, sources=folder), store=store)) as client:
+        yield client
+
+
+def _visible(html: str) -> str:
+    """What a reader sees: the page's words, without tags."""
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_markup_inside_a_name_does_not_carry_it_into_the_reader(split: TestClient) -> None:
+    """The text was redacted with its markup, and then shown without it: "**Tasbo**latova"
+    named nobody to the matcher, and "Tasbolatova" to the reader."""
+    api = split.get("/api/sources/report").json()
+    (first, _) = api["paragraphs"]
+    assert "tasbolatova" not in first["text"].lower(), first["text"]
+    assert first["footnotes"] == [1]  # the marker is kept
+    page = split.get("/sources/report").text
+    assert "tasbolatova" not in _visible(page).lower()
+    for prefix in ("viz", "embed"):
+        view = split.get(f"/{prefix}/entity/daulet").text
+        found = re.search(r'id="view-data">(.*?)</script>', view, re.S)
+        assert found is not None
+        excerpts = json.loads(found.group(1))["excerpts"]
+        assert excerpts and "tasbolatova" not in json.dumps(excerpts).lower(), excerpts
+    editor = split.get("/api/sources/report", headers={"X-API-Key": EDITOR_KEY}).json()
+    assert "Tasbolatova said so" in editor["paragraphs"][0]["text"]
