@@ -136,3 +136,38 @@ def test_markup_inside_a_name_does_not_carry_it_into_the_reader(split: TestClien
         assert excerpts and "tasbolatova" not in json.dumps(excerpts).lower(), excerpts
     editor = split.get("/api/sources/report", headers={"X-API-Key": EDITOR_KEY}).json()
     assert "Tasbolatova said so" in editor["paragraphs"][0]["text"]
+
+
+# -- invisible characters inside a name ---------------------------------------------------------
+
+#: characters a reader does not see, which ended a word for the matcher: a variation selector
+#: of plane 14, a tag character, the Arabic letter mark, an interlinear annotation
+#: terminator, a Hebrew point and a musical combining mark; and a combining small letter
+#: above a vowel, which changed the word's spelling
+INVISIBLE = ["\U000e0100", "\U000e0041", "\u061c", "\ufffb", "\u05b0", "\U0001d17b", "\u0363"]
+
+
+def test_an_invisible_character_inside_a_name_does_not_hide_it(tmp_path: Path) -> None:
+    forms = [f"Tasbo{c}latova" for c in INVISIBLE]
+    store = MemoryStore()
+    store.write([Node(id="report", kind=NodeKind.SOURCE, name="Report",
+                      properties={"path": "report.txt"}),
+                 Node(id="daulet", kind=NodeKind.PERSON, name="Daulet Sarsenbayev",
+                      description=" ".join(f"{f} was warned." for f in forms),
+                      citations=_cite()),
+                 Node(id="aigerim", kind=NodeKind.PERSON, name="Aigerim Tasbolatova",
+                      sensitivity=R, citations=_cite())], [])
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "report.txt").write_text(
+        "1.1. " + "\n\n".join(f"{f} was warned." for f in forms) + "\n", encoding="utf-8")
+    with TestClient(create_app(app_settings(tmp_path, sources=folder), store=store)) as client:
+        for path in ("/api/sources/report", "/sources/report", "/api/entities/daulet",
+                     "/entities/daulet"):
+            r = client.get(path)
+            assert r.status_code == 200, path
+            text = json.dumps(r.json(), ensure_ascii=False) if path.startswith("/api") \
+                else r.text
+            shown = "".join(c for c in text if c not in INVISIBLE)
+            assert "tasbolatova" not in shown.lower(), path
+            assert "a restricted person was warned" in shown, path
