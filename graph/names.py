@@ -76,7 +76,28 @@ MIN_IN_LINK = 5
 #: "й"), a soft hyphen, zero-width spaces and joiners
 _INSIDE = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f" \
           "\u00ad\u180e\u200b-\u200f\u2060-\u2069\ufe00-\ufe0f\ufeff"
-_LETTERS = re.compile(f"(?:[^\\W\\d_]|[{_INSIDE}])+")
+
+
+def _marks() -> tuple[str, dict[int, None]]:
+    r"""Every other combining mark and invisible format character (Unicode categories Mn, Me
+    and Cf: variation selectors, tag characters, the Arabic letter mark...), as ranges of a
+    regex class, and as a table that drops them. A reader does not see them, so inside a
+    word they must not end it ("Tasbo\U000e0100latova" shows "Tasbolatova"), and a combining
+    letter ("o\u0363") is no letter of the word's spelling. They live in planes 0, 1 and 14."""
+    found = [c for c in (*range(0x20000), *range(0xE0000, 0xE1000))
+             if unicodedata.category(chr(c)) in ("Mn", "Me", "Cf")]
+    ranges: list[list[int]] = []
+    for c in found:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return ("".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "")
+                    for a, b in ranges), dict.fromkeys(found))
+
+
+_MARKS, _DROP_MARKS = _marks()
+_LETTERS = re.compile(f"(?:[^\\W\\d_]|[{_INSIDE}{_MARKS}])+")
 #: a run of text with no white space that is not a plain word: a link, an address, a
 #: handle, a hashtag, percent-encoding, words joined by dots or underscores, CamelCase
 _CHUNK = re.compile(r"[^\s.,;:!?()\[\]{}\"'«»“”]\S*[^\s.,;:!?()\[\]{}\"'«»“”]")
@@ -94,7 +115,8 @@ _REPEAT = re.compile(r"(.)\1+")
 def key(word: str) -> str:
     """The folded spelling of one word: 'Ерімбетовым' -> 'erimbetovim'."""
     if not word.isascii():
-        word = anyascii(unicodedata.normalize("NFC", word).translate(_LATIN))
+        word = anyascii(unicodedata.normalize("NFC", word).translate(_DROP_MARKS)
+                        .translate(_LATIN))
     folded = _NOT_LETTER.sub("", word.lower())
     for variant, common in TRANSLITERATIONS:
         if variant in folded:

@@ -234,7 +234,8 @@ class PublicView(GraphStore):
                 "properties": {k: v for k, v in node.properties.items()
                                if _shown(spec[k].privacy, hidden=True)},
                 "citations": [self._citation(c, hidden=True) for c in node.citations],
-                "statements": self._statements(node.statements, _node_field(spec), True)})
+                "statements": self._statements(node.statements, _node_field(spec), True,
+                                             refs=_refs(spec))})
         scrub = self._matcher.scrub
         return _updated(node, {
             "id": self.public_id(node.id), "name": scrub(node.name),
@@ -244,7 +245,8 @@ class PublicView(GraphStore):
             "count_qualifier": _maybe(scrub, node.count_qualifier),
             "properties": self._properties(node.properties, spec, hidden=False),
             "citations": [self._citation(c, hidden=False) for c in node.citations],
-            "statements": self._statements(node.statements, _node_field(spec), False),
+            "statements": self._statements(node.statements, _node_field(spec), False,
+                                             refs=_refs(spec)),
             "history": [self._step(step) for step in node.history]})
 
     def _step(self, step: Step) -> Step:
@@ -274,7 +276,8 @@ class PublicView(GraphStore):
             "statements": [s if s.field != "key" else _updated(s, {"value": key})
                            for s in self._statements(
                                edge.statements, _edge_field(RELATIONS[edge.type].properties),
-                               touches, Privacy.IDENTIFYING)]}
+                               touches, Privacy.IDENTIFYING,
+                               _refs(RELATIONS[edge.type].properties))]}
         return _updated(edge, update)
 
     def _properties(self, values: dict[str, Any], spec: dict[str, Prop], hidden: bool,
@@ -292,7 +295,8 @@ class PublicView(GraphStore):
         return shown
 
     def _statements(self, statements: Sequence[Statement], privacy: Callable[[str], Privacy],
-                    hidden: bool, withhold: Privacy = Privacy.TEXT) -> list[Statement]:
+                    hidden: bool, withhold: Privacy = Privacy.TEXT,
+                    refs: frozenset[str] = frozenset()) -> list[Statement]:
         """Each value with its sources, as the record's own fields are shown: left out where
         the field is withheld, scrubbed where it is text, its citations rewritten."""
         out = []
@@ -300,9 +304,16 @@ class PublicView(GraphStore):
             flag = privacy(statement.field)
             if not _shown(flag, hidden, withhold):
                 continue
+            value = statement.value if flag is Privacy.PLAIN \
+                else self._scrub_value(statement.value)
+            if statement.field in refs and isinstance(statement.value, str):
+                # a reference, as `_properties` shows it: by its public id, and not at all
+                # when it is a restricted record
+                if statement.value in self._restricted:
+                    continue
+                value = self.public_id(statement.value)
             out.append(_updated(statement, {
-                "value": statement.value if flag is Privacy.PLAIN
-                else self._scrub_value(statement.value),
+                "value": value,
                 "citations": [self._citation(c, hidden) for c in statement.citations],
                 "shown_first": _maybe(self._matcher.scrub, statement.shown_first)}))
         return out
@@ -468,6 +479,11 @@ def _edge_field(spec: Mapping[str, Prop]) -> Callable[[str], Privacy]:
         name = field.removeprefix("properties.")
         return spec[name].privacy if name != field else EDGE_FIELD_PRIVACY[field]
     return flag
+
+
+def _refs(spec: Mapping[str, Prop]) -> frozenset[str]:
+    """The statement fields of the properties that reference a record."""
+    return frozenset(f"properties.{k}" for k, p in spec.items() if p.type == "ref")
 
 
 def _maybe(scrub: Any, value: str | None) -> str | None:

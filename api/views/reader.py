@@ -10,6 +10,7 @@ version of its content, and per version of the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -72,13 +73,35 @@ class Readings:
             return None
         stamp, text = found
         return self._kept.get(store, (node.id, stamp), lambda: draw(
-            text.redacted(store.redact_text, store.redact_url)))
+            text.redacted(_as_shown(store.redact_text), store.redact_url)))
 
     def excerpt(self, store: GraphStore, node: Node, paragraph: str) -> str | None:
         """The opening words of one paragraph, as `store`'s readers read them."""
         reading = self.of(store, node)
         block = None if reading is None else reading.block(paragraph)
         return None if block is None else block.excerpt()
+
+
+def _as_shown(redact: Callable[[str], str]) -> Callable[[str], str]:
+    """Redaction of a piece as its readers read it. Names are looked for in the text with
+    its markup, but the reader shows the words without it, so markup or a footnote marker
+    inside a name ("**Tasbo**latova", "Tasbo^{1}latova", "[Tasbo](https://...)latova")
+    would hide the name from the matcher and show it whole. Where the words shown (markup
+    taken away until none is left) still name someone, the piece is shown as those words,
+    redacted, its footnote markers after them."""
+    def piece(text: str) -> str:
+        out = redact(text)
+        shown = [plain(out)]
+        for _ in range(8):  # markup inside a link's label is only read once the label is
+            flat = plain(shown[-1])
+            if flat == shown[-1]:
+                break
+            shown.append(flat)
+        if all(redact(words) == words for words in shown):
+            return out
+        marks = notes(out)
+        return redact(shown[-1]) + (f" ^{{{', '.join(map(str, marks))}}}" if marks else "")
+    return piece
 
 
 def draw(text: SourceText) -> Reading:
