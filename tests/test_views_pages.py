@@ -249,3 +249,11 @@ def test_large_layouts_are_repeatable_and_keep_every_component_in_view() -> None
     radii = sorted(math.hypot(x, y) for x, y in first.values())
     # The isolated source node must not sit so far out that the network shrinks to a dot.
     assert radii[-1] < 3 * radii[len(radii) // 2]
+
+
+def test_a_trigger_and_subcounts_read_as_words_on_pages(kz_client: TestClient) -> None:
+    page = kz_client.get("/entities/marat-zhylanbayev").text
+    assert "Triggered by:</span> Protest in front of the Delegation of the EU" in page
+    assert "protest-eu-delegation-astana</" not in page
+    cases = kz_client.get("/entities/torture-cases-2022").text
+    assert "10 went to trial" in cases and "&#39;count&#39;" not in cases

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from api.views.style import kind_label, relation_label
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
-from schema.vocabulary import Certainty, NodeKind
+from schema.vocabulary import KIND_PROPERTIES, RELATIONS, Certainty, NodeKind
 
 if TYPE_CHECKING:
     from api.views.reader import Readings
@@ -55,7 +55,15 @@ def safe_url(url: object) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
+def _parts(value: list[dict[str, object]]) -> str:
+    """Sub-counts in words: "10 went to trial (2022)"."""
+    return "; ".join(f"{p['count']} {p['of']}" + (f" ({p['date']})" if p.get("date") else "")
+                     for p in value)
+
+
 def _value(value: object) -> str:
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return _parts(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
@@ -99,6 +107,11 @@ class Presenter:
             return None
         return self.readings.excerpt(self.store, source, citation.paragraph)
 
+    def _named(self, ref: object) -> str:
+        """A record named by id in a property, by its name as this audience knows it."""
+        found = self.store.find_nodes([str(ref)]).get(str(ref))
+        return found.name if found is not None else str(ref)
+
     def node(self, node: Node) -> Record:
         self.load_sources(node.citations)
         facts: list[tuple[str, str]] = []
@@ -115,9 +128,11 @@ class Presenter:
             facts.append(("Status", _value(node.status)))
         if node.group and node.count is not None:
             facts.append(("Number", f"{node.count_qualifier or ''} {node.count}".strip()))
+        spec = KIND_PROPERTIES[node.kind]
         for key, value in node.properties.items():
             if (node.kind, key) not in _NOT_SHOWN:
-                facts.append((key.replace("_", " ").capitalize(), _value(value)))
+                facts.append((key.replace("_", " ").capitalize(),
+                              self._named(value) if spec[key].type == "ref" else _value(value)))
         return Record(
             heading=node.name[:1].upper() + node.name[1:], kind=kind_label(node.kind),
             facts=facts, citations=[self.citation(c) for c in node.citations],
@@ -134,8 +149,10 @@ class Presenter:
         if edge.certainty is not Certainty.STATED:
             who = edge.claimed_by or "unknown"
             facts.append(("Certainty", f"{edge.certainty.value}, according to {who}"))
+        spec = RELATIONS[edge.type].properties
         for key, value in edge.properties.items():
-            facts.append((key.replace("_", " ").capitalize(), _value(value)))
+            facts.append((key.replace("_", " ").capitalize(),
+                          self._named(value) if spec[key].type == "ref" else _value(value)))
         return Record(heading=heading, kind="Relationship", facts=facts,
                       restricted=source.restricted or target.restricted,
                       citations=[self.citation(c) for c in edge.citations])
