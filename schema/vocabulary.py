@@ -147,6 +147,19 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
         "path": text("str"),
         "url": text("str"),
         "footnotes": text("footnotes"),
+        # a copy elsewhere, cited only when the publisher's own page could not be read
+        "mirror": text("str"),
+        # what of the document could be read ("the introduction and list items 1-30"),
+        # when not all of it
+        "coverage": text("str"),
+        # totals the document itself states ("56 victims"), beside what the graph records
+        "stated_counts": text("subcounts"),
+        # the locators its citations may use ("1", "2.3", "item 14"), for a document whose
+        # text is not held: every citation of it must name one
+        "sections": text("list"),
+        # every person the document names in its lists, as it spells them: each must be a
+        # record of this source (the dataset tests check it)
+        "listed": text("list"),
     },
 }
 

@@ -18,6 +18,7 @@ import pytest
 
 from graph.memory import MemoryStore
 from graph.public import PublicView
+from graph.search import fold
 from graph.unstructured import exception_files, read_exceptions, unstructured
 from loaders import native
 from schema.models import Citation, Edge, Node
@@ -443,3 +444,46 @@ def test_every_date_and_number_in_free_text_is_structured_or_explained(dataset_d
     explained = {e.key(): e for e in read_exceptions(exception_files(dataset_dir))}
     assert [f for key, f in findings.items() if key not in explained] == []
     assert [e for key, e in explained.items() if key not in findings] == []
+
+
+def source_problems(records: Records) -> list[str]:
+    """For every source that declares them: each citation of it names one of its `sections`,
+    and each name in its `listed` is a person record of that source (name or alias, folded)."""
+    nodes, edges = records
+    sources = {n.id: n for n in nodes if n.kind is NodeKind.SOURCE}
+    problems = []
+    for record in [*nodes, *edges]:
+        for c in record.citations:
+            src = sources.get(c.source)
+            if src is None:
+                problems.append(f"{record.id}: cites {c.source!r}, which is no source record")
+                continue
+            sections = src.properties.get("sections")
+            if sections and (c.paragraph or "") not in sections:
+                problems.append(f"{record.id}: {c.source} has no section {c.paragraph!r}")
+    for src in sources.values():
+        persons = {fold(name) for n in nodes if n.kind is NodeKind.PERSON and n.source == src.id
+                   for name in (n.name, *n.aliases)}
+        problems += [f"{src.id}: lists {name!r}, which is no person record of it"
+                     for name in src.properties.get("listed", []) if fold(name) not in persons]
+    return problems
+
+
+def test_every_citation_resolves_and_every_listed_person_is_present(checked: Records) -> None:
+    assert source_problems(checked) == []
+
+
+def test_the_source_check_catches_a_missing_person_and_section(records: Records) -> None:
+    nodes, edges = records
+    doc = Node(id="odf-list", kind=NodeKind.SOURCE, name="A list",
+               properties={"sections": ["1", "item 1"], "listed": ["Ann Example", "Bob Other"]})
+    ann = Node(id="odf-list-ann", kind=NodeKind.PERSON, name="Ann Example", source="odf-list",
+               citations=[Citation(source="odf-list", paragraph="item 1")])
+    edge = Edge(type="FAMILY_OF", source="odf-list-ann", target="odf-list-ann",
+                properties={"relation": "self"},
+                citations=[Citation(source="odf-list", paragraph="item 9"),
+                           Citation(source="no-such-doc")])
+    assert source_problems(([*nodes, doc, ann], [*edges, edge])) == [
+        "odf-list-ann|FAMILY_OF|odf-list-ann: cites 'no-such-doc', which is no source record",
+        "odf-list-ann|FAMILY_OF|odf-list-ann: odf-list has no section 'item 9'",
+        "odf-list: lists 'Bob Other', which is no person record of it"]
