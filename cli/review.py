@@ -15,6 +15,7 @@ from config import Settings
 from graph.identity import Candidate, Judgement, Side
 from graph.review import ReviewFiles
 from graph.store import GraphStore
+from loaders.linking import across_sources, named_pair
 from schema.vocabulary import Sensitivity
 
 
@@ -36,6 +37,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     undo = actions.add_parser("undo", help="take back a candidate's decision (it is open again)")
     undo.add_argument("candidate")
     actions.add_parser("export", help="move decisions made over the API into the dataset")
+    scan = actions.add_parser(
+        "scan", help="propose records that different sources define under near or equal "
+                     "names (after loading a new source); nothing is joined until decided")
+    scan.add_argument("--source", help="only this source's records against the others'")
+    pair = actions.add_parser(
+        "pair", help="propose two records you hold to be one entity, whatever their names; "
+                     "prints the candidate to decide")
+    pair.add_argument("stored", help="the id to keep")
+    pair.add_argument("incoming", help="the id to join to it")
 
 
 def _side(side: Side) -> str:
@@ -51,6 +61,11 @@ def describe(candidate: Candidate) -> str:
     if candidate.mention is not None:
         lines.append(f"  same: {candidate.mention.source} MENTIONS {candidate.mention.target}")
     return "\n".join(lines)
+
+
+def _stored(store: GraphStore) -> GraphStore:
+    """The records as loaded, before any decision joins them (`graph.resolved`)."""
+    return getattr(store, "stored", store)
 
 
 def run(args: argparse.Namespace, store: GraphStore, settings: Settings, who: str) -> int:
@@ -73,6 +88,22 @@ def run(args: argparse.Namespace, store: GraphStore, settings: Settings, who: st
         print(describe(candidate))
         print(f"  decided: {decided.judgement.value} by {decided.by} at {decided.at}"
               if decided else "  open")
+        return 0
+    if action == "scan":
+        found = across_sources(_stored(store).iter_nodes(), f"scan:{who}", source=args.source)
+        added = files.propose(found)
+        print(f"{len(found)} candidate(s) across sources, {added} new in the queue; "
+              "see `repgraph review`")
+        return 0
+    if action == "pair":
+        nodes = _stored(store).find_nodes([args.stored, args.incoming])
+        missing = [i for i in (args.stored, args.incoming) if i not in nodes]
+        if missing:
+            print(f"error: no record with the id {missing[0]!r}")
+            return 2
+        candidate = named_pair(nodes[args.stored], nodes[args.incoming], f"pair:{who}")
+        files.propose([candidate])
+        print(describe(candidate))
         return 0
     if action == "export":
         public, private = files.export()

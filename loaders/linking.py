@@ -38,3 +38,38 @@ def near_entities(new: Iterable[Node], stored: Iterable[Node], proposed_by: str,
         found += [entity_candidate(known[i], node, 100.0, "exact", proposed_by)
                   for i in sorted(same - {node.id}) if i in known]
     return found
+
+
+def across_sources(nodes: Iterable[Node], proposed_by: str, *,
+                   source: str | None = None) -> list[Candidate]:
+    """Candidates pairing records that different sources define, when their names are near
+    or equal: each source's records against every other source's (or only `source`'s against
+    the rest). The record of the source published first is the stored side, so that a merge
+    keeps the older id. Only proposals: nothing is joined until an editor decides."""
+    by_source: dict[str, list[Node]] = {}
+    dates: dict[str, str] = {}
+    for node in nodes:
+        if node.kind is NodeKind.SOURCE:
+            dates[node.id] = str(node.properties.get("date", ""))
+        elif node.source is not None:
+            by_source.setdefault(node.source, []).append(node)
+    order = sorted(by_source, key=lambda s: (not dates.get(s), dates.get(s, ""), s))
+    found: dict[str, Candidate] = {}
+    for i, later in enumerate(order):
+        earlier = [n for s in order[:i] for n in by_source[s]]
+        if not earlier or (source is not None and source != later and source not in order[:i]):
+            continue
+        for c in near_entities(by_source[later], earlier, proposed_by):
+            found.setdefault(c.id, c)
+    return sorted(found.values(), key=lambda c: (-c.score, c.id))
+
+
+def named_pair(stored: Node, incoming: Node, proposed_by: str) -> Candidate:
+    """A candidate an editor names: two records the editor holds to be one, whatever their
+    names (a nickname, a name changed by marriage); scored by their names' nearness."""
+    index = NearNames([stored])
+    if index.exact(incoming.name) or any(index.exact(a) for a in incoming.aliases):
+        return entity_candidate(stored, incoming, 100.0, "exact", proposed_by)
+    near = index.near(incoming.name, limit=1)
+    score, how = (near[0].score, near[0].how) if near else (0.0, "named by an editor")
+    return entity_candidate(stored, incoming, score, how, proposed_by)

@@ -302,3 +302,23 @@ def test_a_record_named_by_id_in_a_property_follows_a_merge(settings: Settings) 
     detained = [e for e in store.incident_edges("marat-jylanbaev", ["DETAINED"])
                 if e.key == "second"]
     assert [e.properties["triggered_by"] for e in detained] == ["protest-eu-delegation-astana"]
+
+
+def test_a_scan_proposes_records_two_sources_define_and_a_named_pair_joins_any_two(
+        settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    store = _load(settings)
+    capsys.readouterr()
+    assert main(["review", "scan"]) == 0
+    assert "candidate(s) across sources" in capsys.readouterr().out
+    waiting = ReviewFiles.of(settings).open_candidates(store)
+    twin = [c for c in waiting if {c.stored.id, c.incoming.id} == {"marat-zhylanbayev",
+                                                                    "marat-jylanbaev"}]
+    # the older source's record is the one kept
+    assert [(c.stored.id, c.incoming.id) for c in twin] == [("marat-zhylanbayev",
+                                                             "marat-jylanbaev")]
+    assert not store.redirects()  # proposed, not joined
+    # a pair the names would never propose: an editor names it, with the evidence
+    assert main(["review", "pair", "bota-jardemalie", "marat-jylanbaev"]) == 0
+    candidate = capsys.readouterr().out.split()[0]
+    assert "named by an editor" in ReviewFiles.of(settings).candidates()[candidate].how
+    assert main(["review", "pair", "bota-jardemalie", "no-such-id"]) == 2
