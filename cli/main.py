@@ -24,6 +24,7 @@ from cli import report as reports
 from cli.rotate import rotate_secret
 from config import Settings, get_settings
 from graph import open_store, queries
+from graph.coverage import Coverage, coverage
 from graph.errors import Ambiguous, InvalidData, RepgraphError, Unresolved
 from graph.public import PublicViews
 from graph.redaction import RedactionKeys
@@ -49,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
                       help="make the store hold exactly these records")
     load.add_argument("--check", action="store_true", help="validate only, write nothing")
 
-    sub.add_parser("stats", help="counts by node kind and relationship type")
+    stats = sub.add_parser("stats", help="counts by node kind and relationship type")
+    stats.add_argument("--by-source", action="store_true",
+                       help="per source, oldest first: records it defines, relationships "
+                            "citing it, and the distinct people and cases it adds or confirms")
     review.add_parsers(sub)
     reports.add_parsers(sub)
     rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
@@ -248,6 +252,18 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
               args.json, "\n".join(lines) or "no dated facts")
 
 
+def coverage_table(found: Coverage) -> str:
+    """`stats --by-source` as a table a terminal shows."""
+    head = (f"{'source':<34} {'date':<10} {'nodes':>6} {'rels':>6} "
+            f"{'people +new/=seen':>18} {'cases +new/=seen':>17}")
+    rows = [f"{r.source.id[:34]:<34} {r.date or '':<10} {r.nodes:>6} {r.relationships:>6} "
+            f"{f'+{r.people_added}/={r.people_confirmed}':>18} "
+            f"{f'+{r.cases_added}/={r.cases_confirmed}':>17}" for r in found.sources]
+    first = found.sources[0].people_added if found.sources else 0
+    return "\n".join([head, *rows, f"distinct people: {found.people} ({found.people - first} "
+                      f"beyond the first source); distinct cases: {found.cases}"])
+
+
 def timeline_line(entry: TimelineEntry) -> str:
     """One dated fact on one line: when, what, with whom, where the source says it."""
     when = f"{entry.date} to {entry.end}" if entry.end else entry.date
@@ -317,6 +333,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 done = FORMATS["native"].load(paths, store, ImportOptions(replace=args.replace))
                 _audit_sensitivity(settings, "load", "native", paths, done.sensitivity_changes)
                 _emit(done.as_json, args.json, done.summary)
+            elif args.command == "stats" and args.by_source:
+                by_source = coverage(store)
+                _emit(by_source, args.json, coverage_table(by_source))
             elif args.command == "stats":
                 stats = store.stats()
                 text = "\n".join([
