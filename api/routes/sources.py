@@ -25,6 +25,7 @@ from api.views.present import safe_url
 from api.views.reader import Reading, Readings
 from api.views.render import PerVersion, render
 from graph import queries
+from graph.coverage import SourceCoverage, coverage
 from graph.errors import NodeNotFound, RepgraphError, WrongKind
 from graph.names import WITHHELD
 from graph.results import NodeRef, SourceUse
@@ -54,6 +55,18 @@ class SourceItem(BaseModel):
     href: str = Field(description="Its reader: `/sources/{id}`.")
     text: bool = Field(description="Whether its text is held here, to read under `href`.")
     uses: SourceUse = Field(description="What the graph holds from it.")
+    people_added: int = Field(0, description=(
+        "Distinct people it states that no source published earlier states (identity "
+        "decisions make one person of two sources' records)."))
+    people_confirmed: int = Field(0, description="Distinct people an earlier source states too.")
+    cases_added: int = 0
+    cases_confirmed: int = 0
+    coverage: str | None = Field(None, description=(
+        "What of the document could be read, where not all of it."))
+    stated_counts: list[dict[str, object]] = Field(default_factory=list, description=(
+        "Totals the document itself states (\"56 victims\"), beside what the graph records."))
+    mirror: str | None = Field(None, description=(
+        "A copy elsewhere, cited where the publisher's own page could not be read."))
 
 
 class SourceParagraph(BaseModel):
@@ -78,6 +91,12 @@ class SourceDetail(SourceItem):
 
 
 _uses: PerVersion[str, dict[str, SourceUse]] = PerVersion()
+_coverage: PerVersion[str, dict[str, SourceCoverage]] = PerVersion()
+
+
+def _covered(store: GraphStore) -> dict[str, SourceCoverage]:
+    return _coverage.get(store, "coverage", lambda: {
+        row.source.id: row for row in coverage(store).sources})
 
 
 def _item(store: GraphStore, readings: Readings, node: Node,
@@ -92,7 +111,16 @@ def _item(store: GraphStore, readings: Readings, node: Node,
         submitters=[str(s) for s in submitters] if isinstance(submitters, list) else [],
         publisher=_text(props.get("publisher")), date=_text(props.get("date")),
         url=safe_url(props.get("url")), href=source_href(node.id),
-        text=readings.library.stamp(node) is not None, uses=uses.get(node.id, SourceUse()))
+        text=readings.library.stamp(node) is not None, uses=uses.get(node.id, SourceUse()),
+        **_counts(_covered(store).get(node.id)), coverage=_text(props.get("coverage")),
+        stated_counts=list(props.get("stated_counts") or []), mirror=safe_url(props.get("mirror")))
+
+
+def _counts(row: SourceCoverage | None) -> dict[str, int]:
+    if row is None:
+        return {}
+    return {"people_added": row.people_added, "people_confirmed": row.people_confirmed,
+            "cases_added": row.cases_added, "cases_confirmed": row.cases_confirmed}
 
 
 def _text(value: object) -> str | None:
@@ -101,8 +129,9 @@ def _text(value: object) -> str | None:
 
 def list_sources(store: GraphStore, readings: Readings) -> list[SourceItem]:
     uses = _uses.get(store, "uses", lambda: queries.source_uses(store))
+    # oldest first, as the record grew; undated ones last
     return sorted((_item(store, readings, n, uses) for n in store.iter_nodes(NodeKind.SOURCE)),
-                  key=lambda s: (s.name, s.id))
+                  key=lambda s: (not s.date, s.date or "", s.name, s.id))
 
 
 def read_source(store: GraphStore, readings: Readings,
