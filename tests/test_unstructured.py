@@ -81,3 +81,25 @@ def test_the_report_exits_1_while_a_finding_is_unexplained(
         encoding="utf-8")
     assert main(["report", "unstructured", "--all"]) == 0
     assert "(explained: the source gives no more than this)" in capsys.readouterr().out
+
+
+def test_a_sample_draws_the_same_relationships_for_the_same_seed(
+        command_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = command_settings.dataset_dir / "src"
+    folder.mkdir(parents=True, exist_ok=True)
+    people = "\n".join(f"  - {{id: p{i}, kind: person, name: Person {i}, cite: ['1']}}"
+                       for i in range(6))
+    edges = "\n".join(f"  - {{type: ASSOCIATE_OF, from: p{i}, to: p{i + 1}, cite: ['1']}}"
+                      for i in range(5))
+    (folder / "records.yaml").write_text(
+        f"source: doc\nnodes:\n  - {{id: doc, kind: source, name: Report}}\n{people}\n"
+        f"edges:\n{edges}\n", encoding="utf-8")
+    assert main(["load", "--replace", str(command_settings.dataset_dir)]) == 0
+    capsys.readouterr()
+    runs = []
+    for _ in range(2):
+        assert main(["report", "sample", "--size", "3", "--seed", "7"]) == 0
+        runs.append(capsys.readouterr().out)
+    assert runs[0] == runs[1] and "3 of 5 relationships (seed 7)" in runs[0]
+    assert main(["report", "sample", "--not-source", "doc"]) == 0
+    assert "0 of 0 relationships" in capsys.readouterr().out
