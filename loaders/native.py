@@ -341,7 +341,11 @@ def _redefinitions(batch: Batch, store: GraphStore) -> Iterator[Problem]:
 
 
 def check_batch(batch: Batch, store: GraphStore) -> list[Problem]:
-    """Cross-record checks: unique ids, endpoints that exist with the right kinds, sources."""
+    """Cross-record checks: unique ids, endpoints that exist with the right kinds, sources.
+
+    Checked against the records as stored, before identity decisions join them: a source's
+    record joined to another's is still its own to load again."""
+    store = getattr(store, "stored", store)
     problems = list(batch.problems)
     first: dict[str, Located] = {}
     for item in batch.nodes:

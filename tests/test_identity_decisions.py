@@ -322,3 +322,16 @@ def test_a_scan_proposes_records_two_sources_define_and_a_named_pair_joins_any_t
     candidate = capsys.readouterr().out.split()[0]
     assert "named by an editor" in ReviewFiles.of(settings).candidates()[candidate].how
     assert main(["review", "pair", "bota-jardemalie", "no-such-id"]) == 2
+
+
+def test_a_source_whose_record_was_joined_to_another_loads_again(
+        settings: Settings, tmp_path: Path) -> None:
+    store = _load(settings)
+    candidate = _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    assert main(["review", "decide", candidate, "same"]) == 0
+    again = tmp_path / "second.yaml"
+    again.write_text("source: second-report\nnodes:\n"
+                     "  - {id: marat-jylanbaev, kind: person, name: Marat Jylanbaev, "
+                     "roles: [activist, journalist], cite: ['4']}\n", encoding="utf-8")
+    native.load([again], store)
+    assert "journalist" in store.get_node("marat-zhylanbayev").roles
