@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--by-source", action="store_true",
                        help="per source, oldest first: records it defines, relationships "
                             "citing it, and the distinct people and cases it adds or confirms")
+    stats.add_argument("--beyond", metavar="SOURCE",
+                       help="with --by-source: also count the people no record of SOURCE states")
     review.add_parsers(sub)
     reports.add_parsers(sub)
     rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
@@ -252,16 +254,19 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
               args.json, "\n".join(lines) or "no dated facts")
 
 
-def coverage_table(found: Coverage) -> str:
+def coverage_table(found: Coverage, beyond: str | None = None) -> str:
     """`stats --by-source` as a table a terminal shows."""
     head = (f"{'source':<34} {'date':<10} {'nodes':>6} {'rels':>6} "
             f"{'people +new/=seen':>18} {'cases +new/=seen':>17}")
     rows = [f"{r.source.id[:34]:<34} {r.date or '':<10} {r.nodes:>6} {r.relationships:>6} "
             f"{f'+{r.people_added}/={r.people_confirmed}':>18} "
             f"{f'+{r.cases_added}/={r.cases_confirmed}':>17}" for r in found.sources]
-    first = found.sources[0].people_added if found.sources else 0
-    return "\n".join([head, *rows, f"distinct people: {found.people} ({found.people - first} "
-                      f"beyond the first source); distinct cases: {found.cases}"])
+    total = f"distinct people: {found.people}; distinct cases: {found.cases}"
+    base = next((r for r in found.sources if r.source.id == beyond), None)
+    if base is not None:
+        total += (f"; people no record of {beyond} states: "
+                  f"{found.people - base.people_added - base.people_confirmed}")
+    return "\n".join([head, *rows, total])
 
 
 def timeline_line(entry: TimelineEntry) -> str:
@@ -335,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _emit(done.as_json, args.json, done.summary)
             elif args.command == "stats" and args.by_source:
                 by_source = coverage(store)
-                _emit(by_source, args.json, coverage_table(by_source))
+                _emit(by_source, args.json, coverage_table(by_source, args.beyond))
             elif args.command == "stats":
                 stats = store.stats()
                 text = "\n".join([

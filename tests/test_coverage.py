@@ -60,5 +60,6 @@ def test_a_person_relisted_in_an_update_is_added_once_and_confirmed_after(
     assert (rows["report-2020"]["people_added"], rows["report-2020"]["people_confirmed"]) == (0, 1)
     assert (rows["report-2020"]["cases_added"], rows["report-2020"]["cases_confirmed"]) == (0, 1)
     assert rows["list-2018"]["nodes"] == 3 and after["people"] == 3 and after["cases"] == 1
-    assert main(["stats", "--by-source"]) == 0
-    assert "distinct people: 3 (1 beyond the first source)" in capsys.readouterr().out
+    assert main(["stats", "--by-source", "--beyond", "report-2020"]) == 0
+    assert ("distinct people: 3; distinct cases: 1; people no record of report-2020 states: 2"
+            in capsys.readouterr().out)
