@@ -112,7 +112,8 @@ def resolve_records(nodes: Iterable[Node], edges: Iterable[Edge], resolver: Reso
         if moved:  # a record the edge names by id is now another's
             edge = edge.model_copy(update={"properties": {**edge.properties, **moved}})
         held = out_edges.get(edge.id)
-        joined = merge_edge(held, edge)
+        # the record met first (the kept records' own) is the one shown; the other is kept too
+        joined = merge_edge(edge, held) if held is not None else edge
         if held is not None and held != edge:  # two records of one relationship: keep both
             joined = joined.model_copy(update={"statements": combine([held, edge], joined)})
         out_edges[edge.id] = joined

@@ -16,8 +16,10 @@ def test_entity_has_its_fields_and_cited_relations(kz_client: TestClient) -> Non
     assert brother["properties"] == {"relation": "brother"}
     assert brother["other"] == {"id": "iskander-yerimbetov", "kind": "person",
                                 "name": "Iskander Yerimbetov", "group": False, "restricted": False}
+    # stated by the founding source and by an ODF list an editor's decisions joined to it
     assert [(c["source"], c["locator"]) for c in brother["citations"]] == [
-        ("kz-upr48-2024", "para 3.7")]
+        ("kz-upr48-2024", "para 3.7"),
+        ("odf-pp-list-2018-8958", "para 1: political prisoners appealing their sentences")]
     assert "Yerimbetov" in paragraph("3.7") and "brother" in paragraph("3.7")
     assert ("REPRESENTED", "out", "mukhtar-ablyazov") in by_type
     page = body["relations_page"]

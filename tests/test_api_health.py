@@ -11,7 +11,9 @@ from tests.conftest import answer
 def test_health_reports_backend_and_counts(kz_store: GraphStore) -> None:
     with TestClient(create_app(store=kz_store)) as client:
         body = client.get("/api/health").json()
-    stats = kz_store.stats()
+        # the counts of the graph as the identity decisions make it (one entity per person)
+        stats = client.app.state.store.stats()  # type: ignore[attr-defined]
+    assert stats.nodes < kz_store.stats().nodes
     assert body == {"status": "ok", "backend": kz_store.backend, "nodes": stats.nodes,
                     "edges": stats.edges}
 
@@ -42,7 +44,9 @@ def test_a_restricted_name_searched_by_the_public_is_answered_like_an_unknown_on
         public_client: TestClient, kz_client: TestClient) -> None:
     restricted = kz_client.get("/api/search", params={"q": "Aigerim Tasbolatova"}).json()
     assert restricted["items"][0]["match"] == "name"  # editors find her
-    for real, never in (("Aigerim Tasbolatova", "Aigerim Tasbolatovo"), ("Тасболатова", "Тасболатово")):
+    # each name nobody has differs from the real one in a letter that leaves its ending, so
+    # that public names similar to either (a word ending in -ova) answer both alike
+    for real, never in (("Aigerim Tasbolatova", "Aigerim Tasbolatovo"), ("Тасболатова", "Тасбулатова")):
         assert answer(public_client.get("/api/search", params={"q": real})) == answer(
             public_client.get("/api/search", params={"q": never}))
 

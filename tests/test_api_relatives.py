@@ -14,8 +14,11 @@ def test_yerimbetov_was_targeted_to_reach_jardemalie(kz_client: TestClient) -> N
     assert not item["relative"]["restricted"], "arrested, tortured, sentenced: public"
     assert item["target"]["id"] == "bota-jardemalie" and item["relation"] == "brother"
     assert {"arrest", "torture"} <= set(item["measures"])
+    # the founding source's measures are shown; an ODF list joined to it by an editor's
+    # decisions states the same pressure (his prosecution) and is cited beside it
     assert [(c["source"], c["locator"]) for c in item["citations"]] == [
-        ("kz-upr48-2024", "para 3.7")]
+        ("kz-upr48-2024", "para 3.7"),
+        ("odf-pp-list-2018-8958", "para 1: political prisoners appealing their sentences")]
     text = paragraph("3.7")
     assert "Iskander Yerimbetov" in text and "brother" in text and "tortur" in text
     assert body["page"] == {"offset": 0, "limit": 100, "returned": 1, "total": 1,

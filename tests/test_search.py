@@ -49,7 +49,7 @@ def test_resolve_takes_an_id_or_an_exact_name_or_alias_after_folding(index: Sear
         assert index.resolve(ref).id == "marat-zhylanbayev", ref
 
 
-@pytest.mark.parametrize("ref", ["Marta", "Bota Jardemali", "Jardemalie", "Nazarbayev"])
+@pytest.mark.parametrize("ref", ["Marta", "Bota Jardemali", "Jardemalie", "Nazarbayeva"])
 def test_resolve_never_takes_a_near_name(index: SearchIndex, ref: str) -> None:
     with pytest.raises(Unresolved) as raised:
         index.resolve(ref)
@@ -90,7 +90,7 @@ def test_each_hit_says_how_it_matched(index: SearchIndex) -> None:
     assert first("Marat Zhylanbayev") == ("marat-zhylanbayev", Match.NAME)
     assert first("Жыланбаев Марат") == ("marat-zhylanbayev", Match.SIMILAR)
     assert first("Art. 405") == ("kz-cc-405", Match.ALIAS)
-    assert first("Ablyazov") == ("mukhtar-ablyazov", Match.PREFIX)
+    assert first("Ablyaz") == ("odf18-ablyazov", Match.PREFIX)
     assert first("Bota Jardemali") == ("bota-jardemalie", Match.PREFIX)
     assert first("Koshe Partiyasi") == ("koshe-partiyasy", Match.SIMILAR)
     assert index.search("marat-zhylanbayev")[0].score == 100.0
@@ -101,7 +101,7 @@ def test_weak_similarities_are_marked_and_strong_ones_are_not(index: SearchIndex
     assert marta and all(h.weak for h in marta)
     assert marta[0].node.id == "marat-zhylanbayev" and marta[0].score < WEAK_BELOW
     assert not index.search("Koshe Partiyasi")[0].weak
-    assert all(h.weak for h in index.search("Nazarbayev"))
+    assert all(h.weak for h in index.search("Masimov"))
 
 
 def test_an_exact_name_is_found_on_a_large_graph_too() -> None:
