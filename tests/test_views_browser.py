@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from bench.synthetic import synthetic_graph
 from config import Settings
-from graph import queries
+from graph import queries, with_decisions
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
@@ -119,7 +119,9 @@ def test_each_view_draws_what_its_query_returns(page: tuple[Page, Recorded], kz_
                                                kz_store: GraphStore) -> None:
     tab, rec = page
     base = kz_server.base
-    near = queries.neighbourhood(kz_store, "bota-jardemalie", depth=2)
+    # the server reads the graph as the dataset's identity decisions make it
+    kz_store = with_decisions(kz_store, Settings())
+    near = queries.neighbourhood(kz_store, "bota-jardemalie", depth=2, limit=500)
     for prefix in ("viz", "embed"):
         data = _open_view(tab, f"{base}/{prefix}/entity/bota-jardemalie?depth=2")
         assert (len(data["nodes"]), len(data["edges"])) == (len(near.nodes), len(near.edges))
