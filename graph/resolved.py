@@ -129,7 +129,7 @@ class ResolvedStore(GraphStore):
         self.checks_deadlines = base.checks_deadlines
         self._lock = threading.Lock()
         #: (base version, the resolver) -> the resolved records, when decisions change any
-        self._view: tuple[Hashable, Resolver, MemoryStore] | None = None
+        self._view: tuple[Hashable, Resolver, GraphStore | None] | None = None
 
     def __getattr__(self, name: str) -> Any:
         """What a backend offers beyond the contract (`touch`, `snapshot_path`...)."""
@@ -157,11 +157,20 @@ class ResolvedStore(GraphStore):
             with self._lock:
                 view = self._view
                 if view is None or view[0] != base_version or view[1] is not resolver:
-                    nodes, edges = resolve_records(self.base.iter_nodes(),
-                                                   self.base.iter_edges(), resolver)
-                    view = self._view = (base_version, resolver,
-                                         MemoryStore.holding(nodes, edges))
+                    view = self._view = (base_version, resolver, self._resolved(resolver))
+        if view[2] is None:
+            return self.base, {}
         return view[2], resolver.redirects
+
+    def _resolved(self, resolver: Resolver) -> GraphStore | None:
+        """The records as the decisions make them; None when no decision names a stored
+        record (decisions about another dataset's records change nothing here)."""
+        named = {*resolver.redirects, *resolver.redirects.values(), *resolver.withheld,
+                 *(i for e in resolver.mentions for i in (e.source, e.target))}
+        if not self.base.find_nodes(named):
+            return None
+        nodes, edges = resolve_records(self.base.iter_nodes(), self.base.iter_edges(), resolver)
+        return MemoryStore.holding(nodes, edges)
 
     def redirects(self) -> Mapping[str, str]:
         return self._current()[1]

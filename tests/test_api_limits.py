@@ -146,7 +146,11 @@ def slow_client(request: pytest.FixtureRequest, dataset_dir: Path,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     store = request.param(tmp_path_factory.mktemp("slow"))
     native.load([dataset_dir], store)
+    # no identity decisions: every read goes to the slow store itself (decisions are read
+    # from a graph resolved once in memory, which would never be slow)
+    no_decisions = tmp_path_factory.mktemp("no-decisions")
     settings = Settings(data_dir=store.data_dir, query_timeout_s=0.05, export_timeout_s=0.05,
+                        dataset_dir=no_decisions, private_dataset_dir=no_decisions,
                         editor_key_hashes=[key_hash(EDITOR_KEY)])
     with TestClient(create_app(settings, store=store)) as client:
         assert client.get("/api/health").status_code == 200  # quick while the store is

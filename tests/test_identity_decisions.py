@@ -335,3 +335,16 @@ def test_a_source_whose_record_was_joined_to_another_loads_again(
                      "roles: [activist, journalist], cite: ['4']}\n", encoding="utf-8")
     native.load([again], store)
     assert "journalist" in store.get_node("marat-zhylanbayev").roles
+
+
+def test_decisions_about_records_a_store_does_not_hold_leave_its_reads_alone(
+        settings: Settings) -> None:
+    store = _load(settings)
+    candidate = _propose(settings, store, "marat-zhylanbayev", "marat-jylanbaev")
+    assert main(["review", "decide", candidate, "same"]) == 0
+    assert store.redirects()  # the dataset's store is read through the decision
+    other = open_store(settings.model_copy(update={"data_dir": settings.data_dir / "other"}))
+    other.write([Node(id="doc-x", kind=NodeKind.SOURCE, name="X"),
+                 Node(id="ann", kind=NodeKind.PERSON, name="Ann",
+                      citations=[Citation(source="doc-x")])], [])
+    assert other.redirects() == {} and other.get_node("ann").name == "Ann"
