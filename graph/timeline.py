@@ -96,10 +96,7 @@ def _edge_dates(edge: Edge, node_id: str, other: Node) -> list[TimelineEntry]:
     dated = [(p, v) for p, v in edge.properties.items() if spec[p].type == "date"]
     if not (edge.date or dated):
         return []
-    common = {"type": edge.type, "direction": "out" if edge.source == node_id else "in",
-              "other": NodeRef.of(other), "properties": edge.properties,
-              "certainty": edge.certainty, "claimed_by": edge.claimed_by,
-              "citations": edge.citations}
+    common = _seen_from(edge, node_id, other)
     out = []
     if edge.date:
         out.append(_entry(edge.date, end=edge.end, words=relation_words(edge.type), **common))
@@ -115,8 +112,13 @@ def _linked_dates(edge: Edge, node_id: str, other: Node) -> Iterator[TimelineEnt
         if value and other.id != node_id:
             end = other.properties.get("end") if other.kind is NodeKind.EVENT else None
             yield _entry(value, end=end, fact="linked", field=prop,
-                         words=date_words(other.kind.value, prop), type=edge.type,
-                         direction="out" if edge.source == node_id else "in",
-                         other=NodeRef.of(other), properties=edge.properties,
-                         certainty=edge.certainty, claimed_by=edge.claimed_by,
-                         citations=edge.citations)
+                         words=date_words(other.kind.value, prop),
+                         **_seen_from(edge, node_id, other))
+
+
+def _seen_from(edge: Edge, node_id: str, other: Node) -> dict[str, Any]:
+    """An entry's fields about the relationship it comes from, seen from the entity."""
+    return {"type": edge.type, "direction": "out" if edge.source == node_id else "in",
+            "other": NodeRef.of(other), "properties": edge.properties,
+            "certainty": edge.certainty, "claimed_by": edge.claimed_by,
+            "citations": edge.citations}
