@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -70,6 +71,20 @@ class Content:
             else:
                 undirected.add_edge(edge.source, edge.target, ids=[edge.id])
         return cls(nodes, edges, undirected)
+
+    @cached_property
+    def stats(self) -> Stats:
+        """Counts of this version, made once: health checks and every page's footer ask
+        for them, and on a large graph a count over every record takes a while."""
+        nodes, edges = self.nodes.values(), self.edges.values()
+        kinds = Counter(n.kind.value for n in nodes)
+        types = Counter(e.type for e in edges)
+        return Stats(
+            nodes=len(nodes), edges=len(edges),
+            nodes_by_kind=dict(sorted(kinds.items())), edges_by_type=dict(sorted(types.items())),
+            groups=sum(1 for n in nodes if n.group),
+            restricted=sum(1 for n in nodes if n.restricted),
+        )
 
 
 EMPTY = Content({}, {}, nx.Graph())
@@ -291,13 +306,4 @@ class MemoryStore(GraphStore):
         return out
 
     def stats(self) -> Stats:
-        content = self._sync()
-        nodes, edges = content.nodes.values(), content.edges.values()
-        kinds = Counter(n.kind.value for n in nodes)
-        types = Counter(e.type for e in edges)
-        return Stats(
-            nodes=len(nodes), edges=len(edges),
-            nodes_by_kind=dict(sorted(kinds.items())), edges_by_type=dict(sorted(types.items())),
-            groups=sum(1 for n in nodes if n.group),
-            restricted=sum(1 for n in nodes if n.restricted),
-        )
+        return self._sync().stats.model_copy(deep=True)

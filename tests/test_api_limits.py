@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio.to_thread
 import pytest
@@ -88,16 +88,20 @@ def test_a_query_still_running_after_its_inline_time_finishes_in_a_worker_thread
 class SlowStore(MemoryStore):
     """The embedded store, taking `delay` seconds over every read once `slow` is set.
 
-    The delay is twenty times the limit. A query that checks its deadline stops at its
-    first read after the limit; one in a worker thread is answered at the limit and
-    sleeps on, and it must not keep the event loop from noticing the next deadline.
+    The delay is sixty times the limit, so that a busy machine's pauses cannot pass for
+    one more read. A query that checks its deadline stops at its first read after the
+    limit; one in a worker thread is answered at the limit and sleeps on, and it must
+    not keep the event loop from noticing the next deadline. `reads` records which
+    thread began each slow read when, for a failure to show.
     """
 
-    delay = 1.0
+    delay = 3.0
     slow = False
+    reads: ClassVar[list[tuple[str, float]]] = []
 
     def _sync(self) -> Content:
         if self.slow:
+            self.reads.append((threading.current_thread().name, time.perf_counter()))
             time.sleep(self.delay)
         return super()._sync()
 
@@ -172,6 +176,7 @@ def test_every_route_that_reads_the_graph_is_listed_here() -> None:
 @pytest.mark.parametrize("route", sorted(READS))
 def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, route: str) -> None:
     started = time.perf_counter()
+    SlowStore.reads.clear()
     key = {"X-API-Key": EDITOR_KEY} if route == "/api/review" else {}
     response = slow_client.get(READS[route], follow_redirects=False, headers=key)
     assert response.status_code == 503, response.text[:300]
@@ -180,7 +185,9 @@ def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, rou
     # the event loop), not after every slow read (the middleware's own are cached)
     store = slow_client.app.state.store  # type: ignore[attr-defined]
     took = time.perf_counter() - started
-    assert took < (SlowStore.delay * 2 if store.checks_deadlines else SlowStore.delay), took
+    reads = [(thread, round(at - started, 3)) for thread, at in SlowStore.reads]
+    assert took < (SlowStore.delay * 2 if store.checks_deadlines else SlowStore.delay), \
+        (took, reads)
 
 
 def _api_reads() -> list[str]:

@@ -1,8 +1,9 @@
 """Exports over real HTTP: they stream, keep their time limit and hold up no one.
 
 A public GEXF export of a synthetic graph of 30,000 nodes takes far longer than
-its limit here (six seconds): it redacts every record, builds a networkx graph
-and serialises tens of megabytes. While it runs, health, search and entity
+its limit here, eight seconds (alone, 17 s on the 2-core machine this was written
+on): it redacts every record, builds a networkx graph and serialises tens of
+megabytes. While it runs, health, search and entity
 requests must keep being answered; at the limit it answers 503 and its worker
 stops. Times are liveness bounds, many times what the requests take alone.
 """
@@ -26,7 +27,7 @@ from graph.memory import MemoryStore
 from tests.live import live_server
 
 N_NODES = 30_000
-LIMIT_S = 6.0
+LIMIT_S = 8.0
 #: no other request may take this long while the export runs (alone they take milliseconds;
 #: on a busy machine, beside the export, a few hundred): half the export's time limit
 PROMPT_S = LIMIT_S / 2

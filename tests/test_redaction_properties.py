@@ -162,11 +162,15 @@ class Secrets:
         distinctive = {w for w in words if len(key(w)) >= MIN_DISTINCTIVE
                        and not stems(w) & public_stems}
         # a label whose only words public persons use too is ambiguous in text: a lone
-        # "Bek" may be the public Bek; only labels with a distinctive word or two words count
+        # "Bek" may be the public Bek; only labels with a distinctive word or two words count,
+        # and none that a public person's own label spells out (a public alias "Kal Nur" is
+        # published as such, whoever else is called Kal Nur)
+        public_labels = [_keys(label) for n in nodes if n.kind is NodeKind.PERSON
+                         and not n.restricted for label in (n.name, *n.aliases)]
         phrases = {label for n in restricted for label in (n.name, *n.aliases)
-                   if {key(w) for w in re.findall(r"[^\W\d_]+", label)} & {
-                       key(d) for d in distinctive}
-                   or len({key(w) for w in re.findall(r"[^\W\d_]+", label)} - {""}) >= 2}
+                   if (set(_keys(label)) & {key(d) for d in distinctive}
+                       or len(set(_keys(label))) >= 2)
+                   and not any(_within(_keys(label), public) for public in public_labels)}
         slugs = {key(w) for w in distinctive}
         ids = {n.id for n in restricted} | {n.id for n in nodes
                                               if slugs & set(re.split(r"[-.]", n.id))}
@@ -179,12 +183,24 @@ class Secrets:
         found = []
         for view in _readings(text):
             lowered = view.lower()
-            found += [p for p in self.phrases if p.lower() in lowered]
+            found += [p for p in self.phrases
+                      if re.search(rf"(?<!\w){re.escape(p.lower())}(?!\w)", lowered)]
             found += [w for w in self.words
                       if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", view, re.IGNORECASE)]
             found += [i for i in self.ids
                       if re.search(rf"(?<![a-z0-9.-]){re.escape(i)}(?![a-z0-9-])", view)]
         return sorted(set(found))
+
+
+def _keys(label: str) -> tuple[str, ...]:
+    """A label's words as `graph.names` folds them, in order (words that fold to nothing
+    left out)."""
+    return tuple(filter(None, (key(w) for w in re.findall(r"[^\W\d_]+", label))))
+
+
+def _within(words: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Whether `words` run, in order and next to each other, within `label`."""
+    return any(label[i:i + len(words)] == words for i in range(len(label) - len(words) + 1))
 
 
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
