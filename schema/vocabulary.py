@@ -71,6 +71,13 @@ def identifying(ptype: str) -> Prop:
     return Prop(ptype, Privacy.IDENTIFYING)
 
 
+#: The property that marks a record standing for a whole state or a generic collective ("the
+#: Kazakhstani authorities", "law enforcement", a government as a whole) rather than one body
+#: or group; its value says why, in the data. Nearly everyone in the graph is linked to such a
+#: record, so a connection through it tells an analyst nothing: path queries do not pass
+#: through it and views do not expand it unless asked (`graph.generic`).
+GENERIC = "generic"
+
 #: Neo4j labels for each kind (CamelCase, as Neo4j style prefers).
 KIND_LABELS: dict[NodeKind, str] = {
     NodeKind.PERSON: "Person",
@@ -101,6 +108,7 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
         "website": text("str"),
         "registered": plain("bool"),
         "registered_on": plain("date"),  # official registration, when it differs from founding
+        "generic": text("str"),  # see GENERIC
         "headquarters": text("str"),
         "offices": text("list"),
     },
@@ -108,6 +116,7 @@ KIND_PROPERTIES: dict[NodeKind, dict[str, Prop]] = {
         "agency_type": text("str"),  # security service, police, court, ministry, ...
         "country": text("str"),
         "international": plain("bool"),
+        "generic": text("str"),  # see GENERIC
     },
     NodeKind.CASE: {
         "case_type": text("str"),  # criminal, administrative, civil, foreign criminal
