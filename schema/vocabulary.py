@@ -435,9 +435,107 @@ RELATION_TYPES: tuple[RelationType, ...] = (
 RELATIONS: dict[str, RelationType] = {r.name: r for r in RELATION_TYPES}
 
 
+class Wording(NamedTuple):
+    """How a relationship reads, once for every page, view, timeline and explanation.
+
+    `label` names it on an edge or a timeline entry. `active` reads from its source to its
+    target ("{a} detained {b}"), `passive` from its target back to its source ("{b} was
+    detained by {a}"), so that a path can be told in the order it runs whichever way each
+    relationship points. A `{property}` slot is filled from the relationship's own value
+    (a required property, or the sentence drops the slot's words); every other phrased
+    property is added after it (`PROPERTY_PHRASES`).
+    """
+
+    label: str
+    active: str
+    passive: str
+
+
+WORDING: dict[str, Wording] = {
+    "MEMBER_OF": Wording("member of", "is a member of", "has as a member"),
+    "LEADS": Wording("leads", "leads", "is led by"),
+    "FOUNDED": Wording("founded", "founded", "was founded by"),
+    "FAMILY_OF": Wording("family of", "is the {relation} of", "is a relative of"),
+    "ASSOCIATE_OF": Wording("associate of", "is an associate of", "is an associate of"),
+    "TARGETED_THROUGH_RELATIVE": Wording(
+        "targeted through relative", "was subjected to {measures} to pressure",
+        "was pressured through {measures} against a relative,"),  # "..., Iskander Yerimbetov"
+    "DEFENDANT_IN": Wording("defendant in", "is a defendant in", "has as a defendant"),
+    "COMPLAINANT_IN": Wording("complainant in", "filed the complaint that opened",
+                              "was opened on a complaint by"),
+    "CHARGED_UNDER": Wording("charged under", "was brought under", "was the law applied in"),
+    "OPENED_BY": Wording("opened by", "was opened by", "opened"),
+    "INVESTIGATED_BY": Wording("investigated by", "was investigated by", "investigated"),
+    "PROSECUTED_BY": Wording("prosecuted by", "was prosecuted by", "prosecuted"),
+    "TRIED_BY": Wording("tried by", "was heard by", "heard"),
+    "SENTENCED_IN": Wording("sentenced in", "was sentenced to {sentence} in",
+                            "ended with a sentence of {sentence} for"),
+    "CASE_OUTCOME": Wording("case outcome", "decided ({outcome})", "was decided ({outcome}) by"),
+    "LISTED_ON": Wording("listed on", "was placed on", "lists"),
+    "MAINTAINS": Wording("maintains", "keeps", "is kept by"),
+    "BLOCKED_ACCOUNTS": Wording("blocked accounts of", "blocked the accounts of",
+                                "had their accounts blocked by"),
+    "DETAINED": Wording("detained", "detained", "was detained by"),
+    "TORTURED": Wording("tortured", "subjected to torture or ill-treatment",
+                        "was subjected to torture or ill-treatment by"),
+    "ACTED_AGAINST": Wording("acted against", "subjected to {measures}",
+                             "was subjected to {measures} by"),
+    "DESIGNATED_EXTREMIST": Wording("declared extremist", "declared extremist or banned",
+                                    "was declared extremist or banned by"),
+    "PARTICIPATED_IN": Wording("took part in", "took part in", "had as a participant"),
+    "SUSPECTED_OF": Wording("suspected in", "is named as a suspect in", "names as a suspect"),
+    "REPRESENTED": Wording("represented", "gave legal representation to",
+                           "was represented by"),
+    "ASYLUM_DECISION": Wording("asylum decision", "decided on asylum ({decision}) for",
+                               "had asylum decided ({decision}) by"),
+    "APPLIED_FOR_ASYLUM": Wording("applied for asylum to", "applied for asylum to",
+                                  "received an asylum application from"),
+    "LEFT_COUNTRY": Wording("left the country", "left {country}, out of the reach of",
+                            "saw {country} left by"),
+    "TARGET_OF": Wording("target of", "was a target or victim of", "targeted"),
+    "REQUESTED": Wording("requested", "requested {request} of", "was asked for {request} by"),
+    "RATIFIED": Wording("ratified", "ratified", "was ratified by"),
+    "FINDING": Wording("finding on", "made a finding ({finding}) on",
+                       "was the subject of a finding ({finding}) by"),
+    "STATED": Wording("statement on", "made a statement about",
+                      "was the subject of a statement by"),
+    "SUPERVISED": Wording("supervised", "directed or supervised", "was directed or supervised by"),
+    "PART_OF": Wording("part of", "is part of", "includes"),
+    "SUPPORTED": Wording("supported", "supported", "was supported by"),
+    "AUTHORED": Wording("authored", "wrote or submitted", "was written or submitted by"),
+    "RELATED_CASE": Wording("related case", "is connected with", "is connected with"),
+    "CONCERNS": Wording("concerns", "concerns", "is the subject of"),
+    "MENTIONS": Wording("mentions", "mentions", "is mentioned in"),
+    "ADDRESSED_TO": Wording("addressed to", "addressed its information or appeal to",
+                            "received information or an appeal from"),
+    "FOLLOWED": Wording("followed", "came after", "came before"),
+}
+
+#: Relationship properties that an explanation adds after the verb, in this order, each in
+#: its words (`{}` is the value). Notes, free-text statements and references are left out:
+#: they are long, and the citation leads to them.
+PROPERTY_PHRASES: dict[str, str] = {
+    "relation": "({})",
+    "measures": "through {}",
+    "role": "as {}",
+    "form": "({})",
+    "asset": "({})",
+    "term": "for a term of {}",
+    "part": "(part {})",
+    "charge": "(charge: {})",
+    "outcome": "(outcome: {})",
+    "destination": "for {}",
+    "harm": "(harm: {})",
+    "answer": "(answer: {})",
+    "support": "({})",
+    "purpose": "to {}",
+}
+
+
 def relation_words(type_: str) -> str:
-    """A relationship type in a reader's words: DETAINED reads "detained"."""
-    return type_.lower().replace("_", " ")
+    """A relationship type in a reader's words, from `WORDING`: DETAINED reads "detained"."""
+    wording = WORDING.get(type_)
+    return wording.label if wording else type_.lower().replace("_", " ")
 
 #: Relationship types that record a measure taken against someone.
 MEASURE_TYPES: frozenset[str] = frozenset(
@@ -531,6 +629,8 @@ def check_vocabulary(
     if set(KIND_LABELS) != set(NodeKind):
         problems.append("every node kind needs exactly one label")
     for rel in relation_types:
+        if rel.name not in WORDING:
+            problems.append(f"{rel.name}: needs its words (label, active, passive) in WORDING")
         if not _TYPE.match(rel.name):
             problems.append(f"{rel.name}: type names are UPPER_SNAKE_CASE")
         if not rel.sources or not rel.targets:
