@@ -81,7 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     path.add_argument("source")
     path.add_argument("target")
     path.add_argument("--max-hops", type=int)
-    path.add_argument("--all", action="store_true", help="all shortest paths")
+    path.add_argument("--all", action="store_true", help="all shortest paths that read differently")
+    path.add_argument("--ranked", action="store_true",
+                      help="the shortest connections scored, best first, with each score's terms")
+    path.add_argument("--through-generic", action="store_true",
+                      help="let paths pass through generic actors (the authorities as a whole)")
     path.add_argument("--types", help="comma-separated relationship types to follow")
     path.add_argument("--avoid", help="comma-separated entities to route around")
     rel = q.add_parser("relatives", help="who was targeted through relatives", parents=[naming])
@@ -187,12 +191,11 @@ def _when(date: str | None) -> str:
 
 
 def _format_path(p: GraphPath) -> str:
-    lines = [f"{p.length} hop(s):", f"  {p.nodes[0].name} [{p.nodes[0].id}]"]
-    for edge, node in zip(p.edges, p.nodes[1:], strict=True):
-        arrow = "->" if edge.target == node.id else "<-"
-        cites = "; ".join(f"{c.source} {c.locator}" for c in edge.citations)
-        lines.append(f"    {arrow} {edge.type} ({cites})")
-        lines.append(f"  {node.name} [{node.id}]")
+    """The path's sentences, then its chain of ids (and, ranked, its score's terms)."""
+    head = f"{p.length} hop(s)" + (f", score {p.score:g}" if p.score is not None else "") + ":"
+    lines = [head, *(f"  {sentence}" for sentence in p.explanation)]
+    lines.append("  " + " - ".join(f"[{n.id}]" for n in p.nodes))
+    lines += [f"    score: {part}" for part in p.score_parts]
     return "\n".join(lines)
 
 
@@ -209,13 +212,14 @@ def _run_query(args: argparse.Namespace, store: GraphStore) -> None:
     resolve = _Names(store, args.closest)
     if args.query == "path":
         src, dst = resolve(args.source), resolve(args.target)
-        found = queries.paths(store, src, dst, max_hops=args.max_hops,
-                              mode="all" if args.all else "shortest",
-                              types=args.types.split(",") if args.types else None,
-                              avoid=[resolve(a) for a in args.avoid.split(",")]
-                              if args.avoid else ())
-        text = "\n\n".join(map(_format_path, found)) or f"no path between {src} and {dst}"
-        _emit(found, args.json, text)
+        answer = queries.connection(
+            store, src, dst, max_hops=args.max_hops,
+            mode="ranked" if args.ranked else "all" if args.all else "shortest",
+            types=args.types.split(",") if args.types else None,
+            avoid=[resolve(a) for a in args.avoid.split(",")] if args.avoid else (),
+            through_generic=args.through_generic)
+        text = "\n\n".join([answer.summary, *map(_format_path, answer.paths)])
+        _emit(answer.paths, args.json, text)
     elif args.query == "relatives":
         target = resolve(args.target) if args.target else None
         relative = resolve(args.relative) if args.relative else None

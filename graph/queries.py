@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from config import Settings, get_settings
+from graph.connections import Connection, connect
 from graph.errors import InvalidParameter, LimitExceeded, NoPath, WrongKind
 from graph.results import (
     CaseLink,
@@ -25,7 +26,7 @@ from graph.results import (
     RelativeTargeting,
     SourceUse,
 )
-from graph.store import GraphStore, RawPath
+from graph.store import GraphStore
 from graph.timeline import timeline as timeline  # re-exported: one place for the questions
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, RELATIONS, NodeKind
@@ -41,34 +42,33 @@ def _check_types(types: Iterable[str] | None) -> frozenset[str] | None:
     return wanted or None
 
 
-def _to_paths(store: GraphStore, raw: list[RawPath]) -> list[Path]:
-    ids = {n for p in raw for n in p.nodes}
-    nodes = store.find_nodes(ids)
-    return [
-        Path(length=len(p.edges), nodes=[NodeRef.of(nodes[n]) for n in p.nodes],
-             edges=[EdgeRef.of(e) for e in p.edges])
-        for p in raw
-    ]
-
-
 def paths(store: GraphStore, source: str, target: str, *, max_hops: int | None = None,
           mode: str = "shortest", types: Iterable[str] | None = None,
-          avoid: Iterable[str] = (), limit: int = 10,
+          avoid: Iterable[str] = (), limit: int = 10, through_generic: bool = False,
           settings: Settings | None = None) -> list[Path]:
-    """Shortest path(s) between two entities, ignoring direction; [] when there is none."""
+    """Shortest path(s) between two entities, ignoring direction; [] when there is none.
+    Generic actors are not intermediate hops unless `through_generic` (`connection`)."""
+    return connection(store, source, target, max_hops=max_hops, mode=mode, types=types,
+                      avoid=avoid, limit=limit, through_generic=through_generic,
+                      settings=settings).paths
+
+
+def connection(store: GraphStore, source: str, target: str, *, max_hops: int | None = None,
+               mode: str = "shortest", types: Iterable[str] | None = None,
+               avoid: Iterable[str] = (), limit: int = 10, through_generic: bool = False,
+               settings: Settings | None = None) -> Connection:
+    """How two entities are connected: paths (`mode` shortest, all or ranked), explained,
+    with the generic actors avoided and a summary in words (`graph.connections`)."""
     settings = settings or get_settings()
     hops = settings.default_max_hops if max_hops is None else max_hops
     if hops > settings.max_hops_cap:
         raise LimitExceeded("max_hops", hops, settings.max_hops_cap)
     if hops < 1:
         raise InvalidParameter("max_hops", "max_hops must be at least 1")
-    if mode not in ("shortest", "all"):
-        raise InvalidParameter("mode", "mode must be 'shortest' or 'all'")
     store.require(source, target)
-    raw = store.find_paths(source, target, max_hops=hops, all_shortest=mode == "all",
-                           types=_check_types(types), avoid=frozenset(avoid),
-                           limit=min(limit, settings.max_paths))
-    return _to_paths(store, raw)
+    return connect(store, source, target, max_hops=hops, mode=mode, types=_check_types(types),
+                   avoid=avoid, limit=min(limit, settings.max_paths),
+                   through_generic=through_generic)
 
 
 def shortest_path(store: GraphStore, source: str, target: str, **options: object) -> Path:

@@ -50,6 +50,13 @@ class Path(BaseModel):
     length: int
     nodes: list[NodeRef]
     edges: list[EdgeRef]
+    explanation: list[str] = Field(default_factory=list, description=(
+        "One sentence per hop, in the order the path runs, built from the relationship's "
+        "own values and ending with its citations (`graph.explain`)."))
+    score: float | None = Field(default=None, description=(
+        "`mode=ranked` only: the path's score, lower first (`graph.connections`)."))
+    score_parts: list[str] = Field(default_factory=list, description=(
+        "`mode=ranked` only: the terms of the score, in words."))
 
 
 class Neighbourhood(BaseModel):

@@ -458,8 +458,8 @@ WORDING: dict[str, Wording] = {
     "FAMILY_OF": Wording("family of", "is the {relation} of", "is a relative of"),
     "ASSOCIATE_OF": Wording("associate of", "is an associate of", "is an associate of"),
     "TARGETED_THROUGH_RELATIVE": Wording(
-        "targeted through relative", "was subjected to {measures} to pressure",
-        "was pressured through {measures} against a relative,"),  # "..., Iskander Yerimbetov"
+        "targeted through relative", "({relation}) was subjected to {measures} to pressure",
+        "was pressured through {measures} against a relative ({relation}),"),
     "DEFENDANT_IN": Wording("defendant in", "is a defendant in", "has as a defendant"),
     "COMPLAINANT_IN": Wording("complainant in", "filed the complaint that opened",
                               "was opened on a complaint by"),
@@ -528,7 +528,7 @@ PROPERTY_PHRASES: dict[str, str] = {
     "harm": "(harm: {})",
     "answer": "(answer: {})",
     "support": "({})",
-    "purpose": "to {}",
+    "purpose": "(purpose: {})",
 }
 
 
