@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from config import Settings, get_settings
 from graph.connections import Connection, connect
 from graph.errors import InvalidParameter, LimitExceeded, NoPath, WrongKind
+from graph.generic import generic_ids
 from graph.results import (
     CaseLink,
     EdgeRef,
@@ -100,8 +101,12 @@ def relations(store: GraphStore, node_id: str, *, offset: int = 0, limit: int = 
 
 def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int = 100,
                   offset: int = 0, types: Iterable[str] | None = None,
+                  expand_generic: bool = False,
                   settings: Settings | None = None) -> Neighbourhood:
-    """Entities within `depth` hops, breadth first, paged by `offset`/`limit` over nodes."""
+    """Entities within `depth` hops, breadth first, paged by `offset`/`limit` over nodes.
+
+    A generic actor (`graph.generic`) reached on the way is shown but not expanded unless
+    `expand_generic`: its relationships reach nearly everyone, and would bury the rest."""
     settings = settings or get_settings()
     if depth > settings.max_depth:
         raise LimitExceeded("depth", depth, settings.max_depth)
@@ -113,9 +118,12 @@ def neighbourhood(store: GraphStore, node_id: str, *, depth: int = 1, limit: int
     seen = {node_id}
     edges: dict[str, Edge] = {}
     frontier = [node_id]
+    closed = frozenset() if expand_generic else generic_ids(store) - {node_id}
     for _ in range(depth):
         nxt: list[str] = []
         for u in frontier:
+            if u in closed:
+                continue
             for edge in store.incident_edges(u, wanted):
                 edges[edge.id] = edge
                 other = edge.target if edge.source == u else edge.source

@@ -89,7 +89,8 @@ def test_each_hit_says_how_it_matched(index: SearchIndex) -> None:
     assert first("marat-zhylanbayev") == ("marat-zhylanbayev", Match.ID)
     assert first("Marat Zhylanbayev") == ("marat-zhylanbayev", Match.NAME)
     assert first("Жыланбаев Марат") == ("marat-zhylanbayev", Match.SIMILAR)
-    assert first("Art. 405") == ("kz-cc-405", Match.ALIAS)
+    # two sources name the article so (`hrw21-kz-cc-405`); this raw store has no decisions
+    assert first("Art. 405") in {(i, Match.ALIAS) for i in ("kz-cc-405", "hrw21-kz-cc-405")}
     assert first("Ablyaz") == ("odf18-ablyazov", Match.PREFIX)
     assert first("Bota Jardemali") == ("bota-jardemalie", Match.PREFIX)
     assert first("Koshe Partiyasi") == ("koshe-partiyasy", Match.SIMILAR)

@@ -45,8 +45,12 @@ async def neighbourhood(
     limit: Annotated[int, limit_param(100, what="nodes")] = 100,
     offset: OffsetParam = 0,
     types: TypesParam = None,
+    expand_generic: Annotated[bool, Query(description=(
+        "Go on from generic actors (records standing for a whole state or collective, such "
+        "as the Kazakhstani authorities). By default they are listed but not expanded: "
+        "their relationships reach nearly everyone."))] = False,
 ) -> NeighbourhoodPage:
     found = await within_time_limit(store, settings, "neighbourhood", lambda: queries.neighbourhood(
         store, id, depth=depth, limit=limit, offset=offset, types=type_names(types),
-        settings=settings))
+        expand_generic=expand_generic, settings=settings))
     return NeighbourhoodPage(**dict(found), limit=limit)

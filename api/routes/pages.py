@@ -36,6 +36,7 @@ from api.views.specs import (
     parse_types,
     path_spec,
     relatives_spec,
+    split_list,
 )
 from api.views.subgraphs import ViewGraph
 from config import Settings
@@ -141,9 +142,10 @@ async def entity_page(request: Request, store: StoreDep, settings: SettingsDep,
 @router.get("/embed/entity/{entity_id}", response_class=HTMLResponse)
 async def entity_network(request: Request, store: StoreDep, settings: SettingsDep,
                          entity_id: str, depth: Annotated[int, Query(ge=1)] = 1,
-                         types: ListParam = []) -> HTMLResponse:  # noqa: B006
+                         types: ListParam = [],  # noqa: B006
+                         expand_generic: bool = False) -> HTMLResponse:
     return await _view(request, store, settings, lambda: entity_spec(
-        store, settings, entity_id, depth, parse_types(types)))
+        store, settings, entity_id, depth, parse_types(types), expand_generic))
 
 
 @router.get("/viz/path", response_class=HTMLResponse)
@@ -151,23 +153,37 @@ async def entity_network(request: Request, store: StoreDep, settings: SettingsDe
 async def path_network(request: Request, store: StoreDep, settings: SettingsDep,
                        source: Annotated[str, Query(min_length=1, max_length=200)],
                        target: Annotated[str, Query(min_length=1, max_length=200)],
-                       mode: Literal["shortest", "all"] = "shortest") -> Response:
+                       mode: Literal["shortest", "all", "ranked"] = "shortest",
+                       avoid: ListParam = [],  # noqa: B006
+                       through_generic: bool = False) -> Response:
+    """The connection between two entities, named by id or by exact name (a form's names
+    become ids by a redirect, so that the URL shared is the stable one), around the entities
+    in `avoid` (ids or exact names, comma-separated or repeated)."""
     typed = {"source": source, "target": target}
+    avoided = split_list(avoid)
     try:
         named = await within_time_limit(store, settings, "view", lambda: [
             _name(store, parameter, ref) for parameter, ref in typed.items()])
+        around = await within_time_limit(store, settings, "view", lambda: [
+            _name(store, "avoid", ref) for ref in avoided])
     except RepgraphError as exc:
         return error_page(exc)
+    unknown = [n.typed for n in around if n.id is None]
+    if unknown:
+        return error_page(ValueError(
+            f"avoid: {', '.join(unknown)} names no single entity; give its id (find it with "
+            f"the search) or its exact name"))
+    options = {"mode": mode, "avoid": ",".join(n.id or "" for n in around),
+               "through_generic": "true" if through_generic else ""}
     if any(n.id is None for n in named):
-        return _choice_page(request.url.path, named, mode)
+        return _choice_page(request.url.path, named, options)
     ids = {n.parameter: n.id for n in named}
-    if ids != typed:
-        # Names typed into the form become ids, so the URL that is shared is the stable one.
-        query = urlencode({**ids, "mode": mode})
+    if ids != typed or options["avoid"] != ",".join(avoided) or len(avoid) > 1:
+        query = urlencode({k: v for k, v in {**ids, **options}.items() if v}, safe=",")
         return RedirectResponse(f"{request.url.path}?{query}", 303)
 
-    return await _view(request, store, settings,
-                       lambda: path_spec(store, source, target, mode))
+    return await _view(request, store, settings, lambda: path_spec(
+        store, source, target, mode, [n.id for n in around if n.id], through_generic))
 
 
 @dataclass(frozen=True)
@@ -192,25 +208,27 @@ def _name(store: GraphStore, parameter: str, ref: str) -> _Named:
         return _Named(parameter, ref, None, exc.candidates, isinstance(exc, Ambiguous))
 
 
-def _choice_page(path: str, named: list[_Named], mode: str) -> HTMLResponse:
-    """Which entity was meant: each candidate links to this view with its id filled in.
+def _choice_page(path: str, named: list[_Named], options: dict[str, str]) -> HTMLResponse:
+    """Which entity was meant: each candidate links to this view with its id filled in, and
+    every other option of the question kept.
 
     Always a 200, like a page of search results, even with nothing to choose: its status
     then says nothing about the name, which may be a restricted person's (the public's
     candidates come from the public search, which never finds one).
     """
     fixed = {n.parameter: n.id or n.typed for n in named}
+    kept = {k: v for k, v in options.items() if v}
 
     def listed(n: _Named, weak: bool) -> list[tuple[Hit, str, str]]:
         """(hit, this view with the hit's id for `n`, short description)"""
-        return [(h, f"{path}?{urlencode({**fixed, n.parameter: h.node.id, 'mode': mode})}",
+        return [(h, f"{path}?{urlencode({**fixed, n.parameter: h.node.id, **kept}, safe=',')}",
                  _short(h.node)) for h in n.candidates if h.weak is weak]
 
     choices = [{"named": n, "matches": listed(n, False), "similar": listed(n, True)}
                for n in named]
     return render("choose.html", title="Which one did you mean?", choices=choices,
                   form_action=path, typed={n.parameter: n.typed for n in named},
-                  mode=mode)
+                  options=kept)
 
 
 def _short(node: Node, length: int = 160) -> str:

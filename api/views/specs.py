@@ -32,6 +32,9 @@ class ViewSpec:
     centre: str | None = None
     controls: str | None = None  # which filter form the full page shows
     form: dict[str, object] = field(default_factory=dict)
+    #: a path view's answer in words, and each path's sentences and score terms
+    summary: str = ""
+    explanations: list[tuple[list[str], list[str]]] = field(default_factory=list)
 
 
 def split_list(values: list[str]) -> list[str]:
@@ -63,9 +66,10 @@ def parse_kinds(values: list[str]) -> list[NodeKind]:
 
 
 def entity_spec(store: GraphStore, settings: Settings, entity_id: str,
-                depth: int, types: list[str]) -> ViewSpec:
+                depth: int, types: list[str], expand_generic: bool = False) -> ViewSpec:
     limit = min(settings.view_max_nodes, settings.max_page)
-    graph = entity_view(store, entity_id, depth=depth, types=types or None, limit=limit)
+    graph = entity_view(store, entity_id, depth=depth, types=types or None, limit=limit,
+                        expand_generic=expand_generic)
     name = store.get_node(entity_id).name
     hops = "one step" if depth == 1 else f"{depth} steps"
     filtered = f", through {', '.join(t.lower().replace('_', ' ') for t in types)} only" if types else ""
@@ -73,20 +77,36 @@ def entity_spec(store: GraphStore, settings: Settings, entity_id: str,
         title=f"Network around {name}", centre=entity_id, controls="entity",
         intro=f"Everyone and everything within {hops} of {name}{filtered}.",
         path=_canonical(f"/entity/{quote(entity_id)}",
-                        {"depth": str(depth), "types": ",".join(types)}),
-        graph=graph, form={"depth": depth, "types": types, "max_depth": settings.max_depth},
+                        {"depth": str(depth), "types": ",".join(types),
+                         "expand_generic": "true" if expand_generic else ""}),
+        graph=graph, form={"depth": depth, "types": types, "max_depth": settings.max_depth,
+                           "expand_generic": expand_generic},
     )
 
 
-def path_spec(store: GraphStore, source: str, target: str, mode: str) -> ViewSpec:
-    graph = path_view(store, source, target, mode=mode)
-    a, b = store.get_node(source).name, store.get_node(target).name
-    which = "All shortest connections" if mode == "all" else "The shortest connection"
+def path_spec(store: GraphStore, source: str, target: str, mode: str,
+              avoid: list[str] | None = None, through_generic: bool = False) -> ViewSpec:
+    avoid = avoid or []
+    graph, found = path_view(store, source, target, mode=mode, avoid=avoid,
+                             through_generic=through_generic)
+    names = store.find_nodes([source, target, *avoid])
+    a, b = names[source].name, names[target].name
+    which = {"all": "All shortest connections", "ranked": "The shortest connections, ranked",
+             }.get(mode, "The shortest connection")
+    around = f", around {', '.join(names[i].name for i in avoid)}" if avoid else ""
+    generic = "" if through_generic else ", not through generic actors (a whole state)"
     return ViewSpec(
         title=f"How {a} connects to {b}", controls="path", graph=graph,
-        intro=f"{which} between {a} and {b}, in either direction.",
-        path=_canonical("/path", {"source": source, "target": target, "mode": mode}),
-        form={"source": source, "target": target, "mode": mode},
+        intro=f"{which} between {a} and {b}, in either direction{around}{generic}.",
+        path=_canonical("/path", {"source": source, "target": target, "mode": mode,
+                                  "avoid": ",".join(avoid),
+                                  "through_generic": "true" if through_generic else ""}),
+        form={"source": source, "target": target, "mode": mode, "avoid": avoid,
+              "source_name": a, "target_name": b,
+              "avoid_names": [names[i].name for i in avoid],
+              "through_generic": through_generic},
+        summary=found.summary,
+        explanations=[(p.explanation, p.score_parts) for p in found.paths],
     )
 
 

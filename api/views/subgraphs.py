@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graph import queries
+from graph.connections import Connection
 from graph.store import GraphStore
 from schema.models import Edge, Node
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, NodeKind
@@ -65,9 +66,11 @@ def _between(store: GraphStore, a: str, b: str, types: Iterable[str] | None = No
 
 
 def entity_view(store: GraphStore, node_id: str, *, depth: int, types: list[str] | None,
-                limit: int) -> ViewGraph:
-    """An entity and what lies within `depth` hops, breadth first."""
-    found = queries.neighbourhood(store, node_id, depth=depth, types=types, limit=limit)
+                limit: int, expand_generic: bool = False) -> ViewGraph:
+    """An entity and what lies within `depth` hops, breadth first (generic actors shown, and
+    expanded only when asked)."""
+    found = queries.neighbourhood(store, node_id, depth=depth, types=types, limit=limit,
+                                  expand_generic=expand_generic)
     nodes = store.find_nodes(n.id for n in found.nodes)
     edges = store.find_edges(e.id for e in found.edges)
     return ViewGraph(nodes=[nodes[n.id] for n in found.nodes],
@@ -76,18 +79,20 @@ def entity_view(store: GraphStore, node_id: str, *, depth: int, types: list[str]
 
 
 def path_view(store: GraphStore, source: str, target: str, *, mode: str,
-              max_hops: int | None = None) -> ViewGraph:
-    """Every node and edge on the shortest path, or on all shortest paths."""
-    found = queries.paths(store, source, target, mode=mode, max_hops=max_hops)
+              avoid: Iterable[str] = (), through_generic: bool = False,
+              max_hops: int | None = None) -> tuple[ViewGraph, Connection]:
+    """Every node and edge on the paths found (`queries.connection`), and the answer."""
+    found = queries.connection(store, source, target, mode=mode, max_hops=max_hops,
+                               avoid=avoid, through_generic=through_generic)
     out = _Collector(store)
     out.add_nodes((source, target))
-    for path in found:
+    for path in found.paths:
         out.add_nodes(n.id for n in path.nodes)
         out.add_edges(store.find_edges(e.id for e in path.edges).values())
     graph = out.graph()
-    if not found:
-        graph.notes.append("No connection was found within the hop limit.")
-    return graph
+    if not found.paths:
+        graph.notes.append(found.summary)
+    return graph, found
 
 
 def relatives_view(store: GraphStore) -> ViewGraph:
