@@ -60,8 +60,13 @@ def connect(store: GraphStore, source: str, target: str, *, max_hops: int, mode:
     wanted = RANK_CANDIDATES if mode == "ranked" else limit * 4 if mode == "all" else 1
     raw = store.find_paths(source, target, max_hops=max_hops, all_shortest=mode != "shortest",
                            types=types, avoid=avoid | generic, limit=wanted)
-    paths = _paths(store, raw)
-    paths = (rank(store, paths) if mode == "ranked" else distinct(paths))[:limit]
+    if mode == "ranked":  # scored as found; only the best are read and explained
+        degrees: dict[str, int] = {}
+        paths = _paths(store, best_first(store, raw, degrees)[:limit])
+        for path in paths:
+            score(store, path, degrees)
+    else:
+        paths = distinct(_paths(store, raw))[:limit]
     avoided = _avoided(store, source, target, max_hops, types, avoid, generic, paths)
     return Connection(paths=paths, avoided=avoided, through_generic=through_generic,
                       summary=_summary(store, source, target, paths, avoided, max_hops))
@@ -93,33 +98,35 @@ def distinct(paths: list[Path]) -> list[Path]:
     return out
 
 
-def rank(store: GraphStore, paths: list[Path]) -> list[Path]:
-    """One path per sequence of entities, the best-scored first (see the module's text)."""
-    degrees: dict[str, int] = {}
-    best: dict[tuple[str, ...], Path] = {}
-    for path in paths:
-        score(store, path, degrees)
-        key = tuple(n.id for n in path.nodes)
-        if key not in best or path.score < best[key].score:  # type: ignore[operator]
-            best[key] = path
-    return sorted(best.values(), key=lambda p: (p.score, [n.name for n in p.nodes]))
+def best_first(store: GraphStore, raw: list[RawPath], degrees: dict[str, int]) -> list[RawPath]:
+    """One path per sequence of entities (its best-scored choice of relationships), the
+    best first; ties in the order of their names' ids."""
+    best: dict[tuple[str, ...], tuple[float, RawPath]] = {}
+    for path in raw:
+        value = _value(store, path.nodes, [e.certainty for e in path.edges], degrees)
+        if path.nodes not in best or value < best[path.nodes][0]:
+            best[path.nodes] = (value, path)
+    return [p for _, p in sorted(best.values(), key=lambda vp: (vp[0], vp[1].nodes))]
+
+
+def _value(store: GraphStore, nodes: tuple[str, ...] | list[str], certainties: list[Certainty],
+           degrees: dict[str, int]) -> float:
+    for node in nodes[1:-1]:
+        if node not in degrees:
+            degrees[node] = store.degree(node)
+    return (len(nodes) - 1 + sum(math.log2(1 + degrees[n]) for n in nodes[1:-1])
+            + sum(CERTAINTY_COST[c] for c in certainties))
 
 
 def score(store: GraphStore, path: Path, degrees: dict[str, int]) -> None:
+    """Give `path` its score (`_value`) and the score's terms in words."""
+    total = _value(store, [n.id for n in path.nodes], [e.certainty for e in path.edges],
+                   degrees)
     parts = [f"{path.length} hop{'s' if path.length != 1 else ''}: {path.length}"]
-    total = float(path.length)
-    for node in path.nodes[1:-1]:
-        if node.id not in degrees:
-            degrees[node.id] = store.degree(node.id)
-        cost = math.log2(1 + degrees[node.id])
-        total += cost
-        parts.append(f"through {node.name}, with {degrees[node.id]} relationships: "
-                     f"{cost:.2f}")
-    for edge in path.edges:
-        cost = CERTAINTY_COST[edge.certainty]
-        if cost:
-            total += cost
-            parts.append(f"a {edge.certainty.value} step ({edge.type}): {cost:g}")
+    parts += [f"through {n.name}, with {degrees[n.id]} relationships: "
+              f"{math.log2(1 + degrees[n.id]):.2f}" for n in path.nodes[1:-1]]
+    parts += [f"a {e.certainty.value} step ({e.type}): {CERTAINTY_COST[e.certainty]:g}"
+              for e in path.edges if CERTAINTY_COST[e.certainty]]
     path.score = round(total, 3)
     path.score_parts = parts
 

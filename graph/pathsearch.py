@@ -68,36 +68,79 @@ def _join(fwd: dict[str, str | None], bwd: dict[str, str | None], meet: str) -> 
 
 def all_shortest(adj: Adjacency, source: str, target: str, max_hops: int,
                  allowed: Allowed | None = None) -> Iterator[list[str]]:
-    """Every shortest path of at most `max_hops` edges, in a stable order."""
+    """Every shortest path of at most `max_hops` edges, in the order of their node lists read
+    from the target back (as Neo4j's `ORDER BY reverse(nodes)`).
+
+    Both ends are searched a whole level at a time, the smaller frontier first, until the
+    two meet: the region explored is that of one bidirectional search (two balls of half the
+    distance), not a ball of the whole distance around the source. Every shortest path runs
+    from the source to a meeting node through levels of the forward search and on to the
+    target through levels of the backward one.
+    """
     if source == target:
         yield [source]
         return
-    dist = {source: 0}
-    preds: dict[str, list[str]] = {source: []}
-    frontier = [source]
-    level = 0
-    while frontier and level < max_hops and target not in dist:
-        level += 1
-        nxt: list[str] = []
-        for u in frontier:
-            checkpoint()
-            for v in adj[u]:
-                if allowed is not None and not allowed(u, v):
-                    continue
-                if v not in dist:
-                    dist[v] = level
-                    preds[v] = [u]
-                    nxt.append(v)
-                elif dist[v] == level:
-                    preds[v].append(u)
-        frontier = nxt
-    if target not in dist:
+    dist_s: dict[str, int] = {source: 0}
+    dist_t: dict[str, int] = {target: 0}
+    front_s, front_t = [source], [target]
+    meet: set[str] = set()
+    while front_s and front_t and not meet and \
+            dist_s[front_s[0]] + dist_t[front_t[0]] < max_hops:
+        if len(front_s) <= len(front_t):
+            front_s = _level(adj, front_s, dist_s, allowed)
+            meet = {v for v in front_s if v in dist_t}
+        else:
+            front_t = _level(adj, front_t, dist_t, allowed)
+            meet = {v for v in front_t if v in dist_s}
+    if not meet:
         return
-    stack: list[tuple[str, list[str]]] = [(target, [target])]
+    # the nodes on some shortest path: from the meeting nodes back to each end
+    on_s = _towards(adj, meet, dist_s, allowed)
+    on_t = _towards(adj, meet, dist_t, allowed)
+    length = min(dist_s[m] + dist_t[m] for m in meet)
+    stack: list[list[str]] = [[target]]
     while stack:
-        node, suffix = stack.pop()
+        suffix = stack.pop()
+        node = suffix[-1]
         if node == source:
             yield list(reversed(suffix))
             continue
-        for p in sorted(preds[node], reverse=True):
-            stack.append((p, [*suffix, p]))
+        checkpoint()
+        from_end = len(suffix)  # the next node's distance from the target
+        nxt = [u for u in adj[node] if (allowed is None or allowed(node, u)) and (
+            (u in on_t and dist_t[u] == from_end) or
+            (u in on_s and dist_s[u] == length - from_end))]
+        for u in sorted(set(nxt), reverse=True):
+            stack.append([*suffix, u])
+
+
+def _level(adj: Adjacency, frontier: list[str], dist: dict[str, int],
+           allowed: Allowed | None) -> list[str]:
+    """The next whole level of a breadth-first search."""
+    level = dist[frontier[0]] + 1
+    nxt: list[str] = []
+    for u in frontier:
+        checkpoint()
+        for v in adj[u]:
+            if v not in dist and (allowed is None or allowed(u, v)):
+                dist[v] = level
+                nxt.append(v)
+    return nxt
+
+
+def _towards(adj: Adjacency, meet: set[str], dist: dict[str, int],
+             allowed: Allowed | None) -> set[str]:
+    """The nodes of one search that lie on a shortest way from a meeting node to its end."""
+    on = set(meet)
+    frontier = list(meet)
+    while frontier:
+        nxt = []
+        for v in frontier:
+            checkpoint()
+            for u in adj[v]:
+                if u not in on and dist.get(u) == dist[v] - 1 and (
+                        allowed is None or allowed(v, u)):
+                    on.add(u)
+                    nxt.append(u)
+        frontier = nxt
+    return on
