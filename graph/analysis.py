@@ -259,14 +259,16 @@ def brokers(store: GraphStore, *, through_generic: bool = False,
             types: Iterable[str] | None = None, kinds: Iterable[NodeKind] | None = None,
             limit: int = 20, sample: int | None = None) -> Brokers:
     """Who bridges otherwise separate parts of the network, highest betweenness first;
-    `kinds` limits the list (not the network) to entities of these kinds."""
+    `kinds` limits the list (not the network) to entities of these kinds. An entity on no
+    shortest connection (as far as the pivots show) bridges nothing and is not listed."""
     wanted = frozenset(types) if types else None
     net = network(store, through_generic=through_generic, types=wanted)
     scores, pivots = betweenness(store, through_generic=through_generic, types=wanted,
                                  sample=sample)
     part = _partition(store, net, (through_generic, wanted))
     listed = frozenset(kinds) if kinds else None
-    ranked = sorted((i for i in scores if listed is None or net.nodes[i].kind in listed),
+    ranked = sorted((i for i, score in scores.items() if score > 0 and (
+        listed is None or net.nodes[i].kind in listed)),
                     key=lambda i: (-scores[i], net.nodes[i].name, i))[:limit]
     sampled = pivots < net.graph.number_of_nodes()
     return Brokers(
