@@ -356,8 +356,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             elif args.command == "report":
                 return reports.run(args, store, settings)
             elif args.command == "analyse":
-                result, text = analyse.run(args, store, settings)
-                _emit(result, args.json, text)
+                analysed, text = analyse.run(args, store, settings)
+                _emit(analysed, args.json, text)
             elif args.command == "touch":
                 print(_touch(store))
             elif args.command == "rotate-secret":
