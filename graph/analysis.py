@@ -7,17 +7,21 @@ nothing and would only add one-entity communities). Generic actors (`graph.gener
 are left out too unless asked for: "the Kazakhstani authorities" acted against nearly
 everyone, so they would top every list of brokers and glue every community together.
 
-- Brokers: betweenness centrality (`nx.betweenness_centrality`, normalized), the share
-  of shortest connections between two other entities that pass through an entity.
+- Brokers: betweenness centrality, normalized: the share of shortest connections
+  between two other entities that pass through an entity. The numbers are
+  `nx.betweenness_centrality`'s, computed with sparse matrices (`graph.centrality`;
+  networkx in pure Python took a second per pivot on 10^5 entities, this 0.05 s).
   Exact up to `EXACT_UP_TO` entities. Above, it is estimated from shortest paths out of
-  a random sample of pivot entities (fixed seed, so the same graph gives the same
-  answer): at most `DEFAULT_SAMPLE` pivots, and fewer on large graphs, so that pivots
-  times (entities + relationships) stays within `VISIT_BUDGET` (networkx runs in pure
-  Python: about a second per pivot on 10^5 entities). Each answer says whether it is
-  exact or sampled, and with how many pivots.
+  a random sample of pivot entities (fixed seed, drawn as networkx draws them, so the
+  same graph gives the same answer): at most `DEFAULT_SAMPLE` pivots, and fewer on very
+  large graphs, so that pivots x (entities + relationships) stays within
+  `VISIT_BUDGET`. Each answer says whether it is exact or sampled, and with how many
+  pivots. Each broker's explanation says what removing it would cut off (computed, with
+  the rest of the graph as it is) and, up to `LINK_COMMUNITIES_UP_TO` entities, which
+  communities it links.
 - Communities: Louvain (`nx.community.louvain_communities`, fixed seed), largest first.
 
-The graph reaches networkx through the store's own reads (`iter_nodes`, `iter_edges`),
+The graph reaches networkx and scipy through the store's own reads (`iter_nodes`, `iter_edges`),
 so the analyses run on every backend. On Neo4j that is one full, paged read of the
 graph per store version and options, and the computation runs here, not in the
 server: no server-side library is needed. (Where the Neo4j Graph Data Science library
@@ -38,8 +42,10 @@ from typing import Literal, TypeVar
 from weakref import WeakKeyDictionary
 
 import networkx as nx
+import scipy.sparse as sp
 from pydantic import BaseModel, Field
 
+from graph import centrality
 from graph.generic import generic_ids
 from graph.results import NodeRef
 from graph.store import GraphStore
@@ -54,10 +60,13 @@ DOCUMENT_RELATIONS = frozenset({"MENTIONS", "AUTHORED"})
 EXACT_UP_TO = 5_000
 #: above `EXACT_UP_TO`, at most this many pivots
 DEFAULT_SAMPLE = 500
-#: and at most this many pivots x (entities + relationships): about 30 s of networkx
-VISIT_BUDGET = 7_500_000
+#: and at most this many pivots x (entities + relationships): about 20 s on 10^5 entities
+VISIT_BUDGET = 100_000_000
 #: never fewer pivots than this on a sampled run
 MIN_PIVOTS = 20
+#: up to this many entities, brokers name the communities they link (Louvain takes minutes
+#: on 10^5 entities; the communities answer runs it on any size, under the time limit)
+LINK_COMMUNITIES_UP_TO = 10_000
 #: the seed of pivot sampling and of Louvain: the same graph gives the same answer
 SEED = 21
 #: members named in an explanation
@@ -138,8 +147,11 @@ class Broker(BaseModel):
     degree: int = Field(description="Entities it is directly linked to in the analysed network.")
     communities: list[int] = Field(description=(
         "The communities (`number` in `/api/analysis/communities`) of the entity and of "
-        "those it is linked to."))
-    explanation: str = Field(description="The score and the communities it links, in words.")
+        "those it is linked to; empty above "
+        f"{LINK_COMMUNITIES_UP_TO:,} entities, where they are not computed for brokers."))
+    explanation: str = Field(description=(
+        "The score, what removing the entity would cut off, and the communities it links, "
+        "in words."))
 
 
 class Brokers(BaseModel):
@@ -249,10 +261,14 @@ def betweenness(store: GraphStore, *, through_generic: bool = False,
 
     def compute() -> tuple[dict[str, float], int]:
         exact = k >= graph.number_of_nodes()
-        scores = nx.betweenness_centrality(graph, k=None if exact else k, normalized=True,
-                                           seed=SEED)
-        return scores, k
+        order, matrix = _adjacency(store, net, (through_generic, wanted))
+        return centrality.betweenness_of(order, matrix, k=None if exact else k, seed=SEED), k
     return _kept(store, ("betweenness", through_generic, wanted, k), compute)
+
+
+def _adjacency(store: GraphStore, net: Network,
+               key: Hashable) -> tuple[list[str], sp.csr_array]:
+    return _kept(store, ("adjacency", key), lambda: centrality.adjacency(net.graph))
 
 
 def brokers(store: GraphStore, *, through_generic: bool = False,
@@ -265,33 +281,46 @@ def brokers(store: GraphStore, *, through_generic: bool = False,
     net = network(store, through_generic=through_generic, types=wanted)
     scores, pivots = betweenness(store, through_generic=through_generic, types=wanted,
                                  sample=sample)
-    part = _partition(store, net, (through_generic, wanted))
     listed = frozenset(kinds) if kinds else None
     ranked = sorted((i for i, score in scores.items() if score > 0 and (
         listed is None or net.nodes[i].kind in listed)),
                     key=lambda i: (-scores[i], net.nodes[i].name, i))[:limit]
     sampled = pivots < net.graph.number_of_nodes()
+    part = (_partition(store, net, (through_generic, wanted))
+            if net.graph.number_of_nodes() <= LINK_COMMUNITIES_UP_TO else None)
+    order, matrix = _adjacency(store, net, (through_generic, wanted))
     return Brokers(
-        brokers=[_broker(net, part, i, scores[i], sampled) for i in ranked],
+        brokers=[_broker(net, part, i, scores[i], sampled, centrality.cut_off(order, matrix, i))
+                 for i in ranked],
         method="sampled" if sampled else "exact", pivots=pivots,
         entities=net.graph.number_of_nodes(), relationships=net.graph.number_of_edges(),
         through_generic=through_generic)
 
 
-def _broker(net: Network, part: _Partition, entity: str, score: float, sampled: bool) -> Broker:
+def _broker(net: Network, part: _Partition | None, entity: str, score: float, sampled: bool,
+            cut: list[int]) -> Broker:
     node = net.nodes[entity]
-    linked = sorted({part.number[entity], *(part.number[j] for j in net.graph[entity])})
-    share = _percent(score)
-    words = (f"{node.name} lies on {'an estimated ' if sampled else ''}{share} of the shortest "
-             "connections between other entities")
-    around = [f"{net.nodes[part.groups[k - 1][0]].name} (#{k})" for k in linked]
-    if len(linked) > 1:
-        named = around[:NAMED] + ([f"{len(linked) - NAMED} more"] if len(linked) > NAMED else [])
-        words += f", and links {len(linked)} communities: those around {_listed(named)}"
+    words = [f"{node.name} lies on {'an estimated ' if sampled else ''}{_percent(score)} of the "
+             "shortest connections between other entities"]
+    if cut:
+        alone = sum(cut)
+        words.append(f"removing it would cut {alone} {'entity' if alone == 1 else 'entities'} "
+                     f"off from the rest{'' if len(cut) == 1 else f', in {len(cut)} groups'}")
     else:
-        words += f"; all its links stay within the community around {around[0]}"
+        words.append("other paths would remain without it")
+    linked: list[int] = []
+    if part is not None:
+        linked = sorted({part.number[entity], *(part.number[j] for j in net.graph[entity])})
+        around = [f"{net.nodes[part.groups[k - 1][0]].name} (#{k})" for k in linked]
+        if len(linked) > 1:
+            named = around[:NAMED] + ([f"{len(linked) - NAMED} more"]
+                                      if len(linked) > NAMED else [])
+            words.append(f"it links {len(linked)} communities: those around {_listed(named)}")
+        else:
+            words.append(f"all its links stay within the community around {around[0]}")
     return Broker(entity=NodeRef.of(node), score=round(score, 6),
-                  degree=net.graph.degree(entity), communities=linked, explanation=words)
+                  degree=net.graph.degree(entity), communities=linked,
+                  explanation="; ".join(words))
 
 
 def _percent(score: float) -> str:

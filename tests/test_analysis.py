@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from fastapi.testclient import TestClient
 
 from cli.main import main
 from config import get_settings
-from graph import analysis
+from graph import analysis, centrality
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
@@ -61,7 +62,8 @@ def test_the_only_bridge_between_two_groups_is_the_top_broker(bridged: GraphStor
     # every one of the 16 pairs across, of the 28 pairs of other entities: 57%
     assert top.score == pytest.approx(16 / 28, abs=1e-6)
     assert top.explanation.startswith("Bridget Bridge lies on 57% of the shortest connections")
-    assert "links 2 communities" in top.explanation
+    assert "removing it would cut 4 entities off from the rest; it links 2 communities" in \
+        top.explanation
     assert {b.entity.id for b in found.brokers} == {"bridge", LEFT[0], RIGHT[0]}  # the rest: 0
 
 
@@ -133,6 +135,24 @@ def test_large_graphs_are_sampled_with_a_fixed_seed(empty_store: MemoryStore) ->
     assert found.method == "sampled" and found.pivots == 5
     assert analysis.brokers(empty_store, sample=5) == found
     assert "an estimated" in found.brokers[0].explanation
+
+
+@pytest.mark.parametrize("graph", [
+    nx.karate_club_graph(), nx.gnm_random_graph(300, 500, seed=3),  # the latter in pieces
+    nx.barabasi_albert_graph(400, 2, seed=1)], ids=["karate", "pieces", "hubs"])
+def test_betweenness_gives_networkx_numbers_exact_and_sampled(graph: nx.Graph) -> None:
+    graph = nx.relabel_nodes(graph, {i: f"n{i}" for i in graph})
+    for k in (None, 17):
+        theirs = nx.betweenness_centrality(graph, k=k, normalized=True, seed=analysis.SEED)
+        ours = centrality.betweenness(graph, k=k, seed=analysis.SEED)
+        assert ours == pytest.approx(theirs, abs=1e-12)
+
+
+def test_what_removing_an_entity_cuts_off(bridged: GraphStore) -> None:
+    order, matrix = centrality.adjacency(analysis.network(bridged).graph)
+    assert centrality.cut_off(order, matrix, "bridge") == [4]  # one side; the other stays
+    assert centrality.cut_off(order, matrix, LEFT[0]) == [3]  # its group, from the bridge side
+    assert centrality.cut_off(order, matrix, LEFT[1]) == []
 
 
 # -- on the real dataset, through the routes, the page and the command -----------
