@@ -227,3 +227,23 @@ def test_the_command_prints_brokers_and_communities(
         assert [b["entity"]["kind"] for b in body["brokers"]] == ["person", "person"]
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_the_page_reads_at_phone_width_and_its_toggle_adds_generic_actors(
+        kz_store: GraphStore, width: int) -> None:
+    from tests.browser import chromium, recorded_page
+    from tests.live import live_server
+
+    with live_server(kz_store) as server, chromium() as (_, browser):
+        page, rec = recorded_page(browser)
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"{server.base}/analysis")
+        assert page.locator("h1").inner_text() == "Brokers and communities"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.get_by_label("Include generic actors", exact=False).check()
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_url(f"{server.base}/analysis?through_generic=true")
+        assert "Generic actors are included" in page.locator("main").inner_text()
+        assert rec.errors == [] and rec.dialogs == [] and rec.foreign(server.base) == []
