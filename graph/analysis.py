@@ -98,7 +98,8 @@ def _read_network(store: GraphStore, through_generic: bool,
     graph = nx.Graph()
     for edge in store.iter_edges(types):
         a, b = edge.source, edge.target
-        if edge.type in DOCUMENT_RELATIONS or a == b or a not in nodes or b not in nodes:
+        if edge.type in DOCUMENT_RELATIONS or (types is not None and edge.type not in types) \
+                or a == b or a not in nodes or b not in nodes:
             continue
         if graph.has_edge(a, b):
             graph[a][b]["types"].append(edge.type)

@@ -96,6 +96,7 @@ def test_the_type_filter_reads_only_those_relationships(bridged: GraphStore) -> 
     assert found.entities == 3 and [b.entity.id for b in found.brokers] == [RIGHT[1]]
     assert analysis.communities(bridged, types=["FAMILY_OF"]).entities == 3
     assert analysis.brokers(bridged).entities == 9  # all types again
+    assert analysis.brokers(bridged, types=["MENTIONS"]).entities == 0  # about documents only
 
 
 def test_documents_and_relationships_about_them_are_left_out(bridged: GraphStore) -> None:
