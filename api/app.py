@@ -17,6 +17,7 @@ from api.middleware import TrustMiddleware
 from api.openapi import install_openapi
 from api.ratelimit import TokenBuckets, rate_limit
 from api.routes import (
+    analysis,
     cases,
     entities,
     export,
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     for cheap in (health, search, entities, timeline, relatives, sources):
         app.include_router(cheap.router, prefix="/api",
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
-    for expensive in (neighbourhood, paths, cases, export, imports):
+    for expensive in (neighbourhood, paths, cases, analysis, export, imports):
         app.include_router(expensive.router, prefix="/api", dependencies=[Depends(rate_limit)],
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     for review_router in (review.reading, review.deciding):
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     check_vendor_files()
     app.include_router(pages.router)
     app.include_router(sources.page)
+    app.include_router(analysis.page)
     app.include_router(review.page)
     app.include_router(signin.router, responses={**BAD_KEY, **RATE_LIMITED})
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

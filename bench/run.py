@@ -7,6 +7,7 @@ import sys
 
 SCRIPTS = [
     "bench.path_query",
+    "bench.analysis",
     "bench.search",
     "bench.candidates",
     "bench.resolved_view",

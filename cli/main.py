@@ -19,7 +19,7 @@ import orjson
 from pydantic import BaseModel
 
 from api import audit
-from cli import editors, interop, review, tiers
+from cli import analyse, editors, interop, review, tiers
 from cli import report as reports
 from cli.rotate import rotate_secret
 from config import Settings, get_settings
@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --by-source: also count the people no record of SOURCE states")
     review.add_parsers(sub)
     reports.add_parsers(sub)
+    analyse.add_parsers(sub)
     rotate = sub.add_parser("rotate-secret", help="replace the secret pseudonyms derive from "
                                                   "(docs/ethics.md)")
     rotate.add_argument("--keep-published", action="store_true",
@@ -358,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return review.run(args, store, settings, _who())
             elif args.command == "report":
                 return reports.run(args, store, settings)
+            elif args.command == "analyse":
+                analysed, text = analyse.run(args, store, settings)
+                _emit(analysed, args.json, text)
             elif args.command == "touch":
                 print(_touch(store))
             elif args.command == "rotate-secret":

@@ -24,7 +24,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.editors import key_hash
-from api.routes import pages, sources
+from api.routes import analysis, pages, sources
 from bench.synthetic import generate
 from config import Settings
 from graph.memory import Content, MemoryStore
@@ -121,6 +121,8 @@ READS = {
     "/api/sources": "/api/sources",
     "/api/sources/{id}": "/api/sources/kz-upr48-2024",
     "/api/export": "/api/export?format=csv",
+    "/api/analysis/brokers": "/api/analysis/brokers",
+    "/api/analysis/communities": "/api/analysis/communities?through_generic=true",
     "/api/review": "/api/review",  # editors only: asked with the key
     "/": "/",
     "/entities/{entity_id}": "/entities/bota-jardemalie",
@@ -136,6 +138,7 @@ READS = {
     "/embed/graph": "/embed/graph",
     "/sources": "/sources",
     "/sources/{source_id}": "/sources/kz-upr48-2024",
+    "/analysis": "/analysis",
 }
 #: GET routes that serve files, documentation or the sign-in form, not the graph.
 NOT_READS = {"/vendor/{name}", "/signin"}
@@ -168,7 +171,7 @@ def slow_client(request: pytest.FixtureRequest, dataset_dir: Path,
 def test_every_route_that_reads_the_graph_is_listed_here() -> None:
     app = create_app(Settings(), store=MemoryStore())
     api = {path for path, operations in app.openapi()["paths"].items() if "get" in operations}
-    html = {r.path for router in (pages.router, sources.page) for r in router.routes
+    html = {r.path for router in (pages.router, sources.page, analysis.page) for r in router.routes
             if isinstance(r, APIRoute) and "GET" in r.methods}
     assert (api | html) - NOT_READS == set(READS)
 
@@ -190,11 +193,15 @@ def test_every_read_answers_503_past_the_time_limit(slow_client: TestClient, rou
         (took, reads)
 
 
+#: reads that always go to a worker thread: exports, the analyses (networkx runs long between
+#: checkpoints) and the editors' review queue, which reads its files there
+THREADED = ("/api/export", "/api/review", "/api/analysis/brokers", "/api/analysis/communities")
+
+
 def _api_reads() -> list[str]:
-    """A request for every public API read but exports, which always go to a worker thread
-    (so does the editors' review queue, which reads its files there)."""
+    """A request for every public API read but those that always go to a worker thread."""
     return [url for route, url in READS.items()
-            if route.startswith("/api/") and route not in ("/api/export", "/api/review")]
+            if route.startswith("/api/") and route not in THREADED]
 
 
 def _recording_hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
