@@ -192,14 +192,19 @@ def _measures_against(store: GraphStore, person: str) -> list[Measure]:
     return sorted(out, key=lambda m: (m.date or "", m.type))
 
 
-def case_links(store: GraphStore, case_id: str) -> list[CaseLink]:
-    """Other cases sharing defendants, laws, agencies or organisations with this one."""
+def case_links(store: GraphStore, case_id: str, *,
+               through_generic: bool = False) -> list[CaseLink]:
+    """Other cases sharing defendants, laws, agencies or organisations with this one. A
+    generic actor (the authorities as a whole) links no cases unless `through_generic`."""
     case = store.get_node(case_id)
     if case.kind is not NodeKind.CASE:
         raise WrongKind("id", case_id, case.kind, NodeKind.CASE)
+    skip = frozenset() if through_generic else generic_ids(store)
     shared: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for edge in store.incident_edges(case_id, CASE_LINK_TYPES):
         via = edge.target if edge.source == case_id else edge.source
+        if via in skip:
+            continue
         category = CASE_LINK_TYPES[edge.type]
         for other_edge in store.incident_edges(via, CASE_LINK_TYPES):
             other = other_edge.target if other_edge.source == via else other_edge.source

@@ -184,3 +184,11 @@ def test_views_show_generic_actors_but_do_not_expand_them(store: GraphStore) -> 
 
 def test_certainty_costs_cover_every_certainty() -> None:
     assert set(CERTAINTY_COST) == set(Certainty)
+
+
+def test_the_authorities_as_a_whole_link_no_cases_unless_asked(store: GraphStore) -> None:
+    case = "hrw21-extremism-prosecutions"  # prosecuted by "the Kazakh authorities"
+    assert queries.case_links(store, case) == []
+    linked = queries.case_links(store, case, through_generic=True)
+    assert linked and all(v.id in generic_ids(store) for link in linked
+                          for vs in link.shared.values() for v in vs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from api.deps import SettingsDep, StoreDep
@@ -32,7 +32,8 @@ class CaseLinks(BaseModel):
     description="Other cases that share a defendant, a law or article, an agency (opened, "
                 "investigated, prosecuted or tried by) or an organisation with this case. "
                 "An id that names no case, whether unknown or another kind of entity, is a 404 "
-                "naming `id`. The query runs under the time "
+                "naming `id`. Generic actors (the Kazakhstani authorities as a whole) link no "
+                "cases unless `through_generic=true`. The query runs under the time "
                 "limit `REPGRAPH_QUERY_TIMEOUT_S` and answers 503 past it.",
 )
 async def case_links(
@@ -41,8 +42,11 @@ async def case_links(
     settings: SettingsDep,
     limit: Annotated[int, limit_param(100, what="linked cases")] = 100,
     offset: OffsetParam = 0,
+    through_generic: Annotated[bool, Query(description=(
+        "Count an agency that stands for a whole state (the authorities) as a link; it is "
+        "shared by nearly every case."))] = False,
 ) -> CaseLinks:
-    found = await within_time_limit(store, settings, "case links",
-                                    lambda: queries.case_links(store, id))
+    found = await within_time_limit(store, settings, "case links", lambda: queries.case_links(
+        store, id, through_generic=through_generic))
     links, page = page_of(found, offset, limit)
     return CaseLinks(case=NodeRef.of(store.get_node(id)), links=links, page=page)
