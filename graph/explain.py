@@ -29,6 +29,15 @@ def explain(path: Path) -> list[str]:
             for edge, first, second in zip(path.edges, path.nodes, path.nodes[1:], strict=False)]
 
 
+def phrase(type_: str, properties: dict[str, object], *, forward: bool = True) -> str:
+    """The relationship's words between its two ends, its slots filled from its values:
+    "is the brother of", "was sentenced to imprisonment in"."""
+    wording = WORDING.get(type_)
+    if wording is None:
+        return type_.lower().replace("_", " ")
+    return _fill(wording.active if forward else wording.passive, properties)[0]
+
+
 def hop(edge: EdgeRef, first: NodeRef, second: NodeRef) -> str:
     """The sentence for one relationship, read from `first` to `second`."""
     wording = WORDING.get(edge.type) or Wording(edge.type.lower(), edge.type.lower().replace(
@@ -36,9 +45,9 @@ def hop(edge: EdgeRef, first: NodeRef, second: NodeRef) -> str:
     forward = not edge.directed or edge.source == first.id
     verb, used = _fill(wording.active if forward else wording.passive, edge.properties)
     parts = [first.name, verb, second.name]
-    extras = [PROPERTY_PHRASES[name].format(_words(edge.properties[name]))
+    extras = [PROPERTY_PHRASES[name].format(words(edge.properties[name]))
               for name in PROPERTY_PHRASES
-              if name not in used and _words(edge.properties.get(name))]
+              if name not in used and words(edge.properties.get(name))]
     if extras:
         parts[-1] += " " + " ".join(extras)
     when = _when(edge.date, edge.end)
@@ -51,20 +60,20 @@ def _fill(template: str, properties: dict[str, object]) -> tuple[str, set[str]]:
     without a value is dropped with them; a bare one (a required value) reads "measures"."""
     used: set[str] = set(_SLOT.findall(template))
     for name in used:  # an optional value in brackets goes with its brackets
-        if not _words(properties.get(name)):
+        if not words(properties.get(name)):
             template = template.replace(f" ({{{name}}})", "").replace(f"({{{name}}}) ", "")
-    filled = _SLOT.sub(lambda m: _words(properties.get(m.group(1))) or "measures", template)
+    filled = _SLOT.sub(lambda m: words(properties.get(m.group(1))) or "measures", template)
     return filled, used
 
 
-def _words(value: object) -> str:
-    """A property value in words: lists joined, codes spelt out (`pre_trial_detention`)."""
+def words(value: object) -> str:
+    """A value in words: lists joined, codes spelt out (`pre_trial_detention`)."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        items = [_words(v) for v in value]
+        items = [words(v) for v in value]
         items = [i for i in items if i]
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] \
             if items else ""

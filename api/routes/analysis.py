@@ -1,7 +1,9 @@
 """Brokers and communities of the whole network (`graph.analysis`), as JSON and as a page.
 
 Both read the whole graph and run networkx between checkpoints, so they run in a worker
-thread under the time limit and spend from the per-client rate limit. Answers are kept
+thread under the exports' time limit (`export_timeout_s`: like an export, the first answer
+after a change reads every record, which on Neo4j is a paged read of the whole graph) and
+spend from the per-client rate limit. Answers are kept
 per data version: only the first request after a change computes.
 """
 
@@ -55,7 +57,7 @@ async def brokers(
 ) -> analysis.Brokers:
     return await within_time_limit(store, settings, "brokers", lambda: analysis.brokers(
         store, through_generic=through_generic, types=type_names(types), kinds=kinds,
-        limit=limit), inline=False)
+        limit=limit), limit_s=settings.export_timeout_s, inline=False)
 
 
 @router.get(
@@ -76,7 +78,7 @@ async def communities(
 ) -> analysis.Communities:
     return await within_time_limit(store, settings, "communities", lambda: analysis.communities(
         store, through_generic=through_generic, types=type_names(types), limit=limit),
-        inline=False)
+        limit_s=settings.export_timeout_s, inline=False)
 
 
 page = APIRouter(include_in_schema=False)
@@ -97,7 +99,8 @@ async def analysis_page(request: Request, store: StoreDep, settings: SettingsDep
         found, groups = await within_time_limit(store, settings, "analysis", lambda: (
             analysis.brokers(store, through_generic=through_generic, limit=PAGE_BROKERS),
             analysis.communities(store, through_generic=through_generic,
-                                 limit=PAGE_COMMUNITIES)), inline=False)
+                                 limit=PAGE_COMMUNITIES)), limit_s=settings.export_timeout_s,
+            inline=False)
     except RepgraphError as exc:
         return error_page(exc)
     return render("analysis.html", title="Brokers and communities", brokers=found,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.views.present import CitationView, Presenter
-from api.views.style import KIND_STYLES, relation_label
+from api.views.style import KIND_STYLES
 from graph import queries
+from graph.explain import phrase
 from graph.statements import disagreements, facts_of, stated_by
 from graph.store import GraphStore
 from schema.models import Edge, Node
@@ -78,7 +79,8 @@ def _relations(store: GraphStore, presenter: Presenter, node: Node) -> tuple[lis
     for edge in edges:
         record = presenter.edge(edge, others[edge.source], others[edge.target])
         rows.append(RelationRow(
-            subject=_party(others[edge.source], node.id), label=relation_label(edge.type),
+            subject=_party(others[edge.source], node.id),
+            label=phrase(edge.type, edge.properties),
             object=_party(others[edge.target], node.id), date=_when(edge),
             facts=[f for f in record.facts if f[0] not in ("Relationship", "Date")],
             citations=record.citations,

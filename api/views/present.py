@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from api.views.style import kind_label, relation_label
+from graph.explain import phrase, words
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
 from schema.vocabulary import KIND_PROPERTIES, RELATIONS, Certainty, NodeKind
@@ -67,10 +68,10 @@ def _value(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(str(v).replace("_", " ") for v in value)
+        return ", ".join(words(v) for v in value)
     if isinstance(value, dict):
         return f"{len(value)} entries"
-    return str(value)
+    return words(value)  # codes and durations in words: "pre trial detention", "7 years"
 
 
 class Presenter:
@@ -141,8 +142,7 @@ class Presenter:
 
     def edge(self, edge: Edge, source: Node, target: Node) -> Record:
         self.load_sources(edge.citations)
-        arrow = "→" if edge.directed else "—"
-        heading = f"{source.name} {arrow} {relation_label(edge.type)} {arrow} {target.name}"
+        heading = f"{source.name} {phrase(edge.type, edge.properties)} {target.name}"
         facts = [("Relationship", relation_label(edge.type))]
         if edge.date:
             facts.append(("Date", f"{edge.date} to {edge.end}" if edge.end else edge.date))
