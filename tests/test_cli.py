@@ -37,9 +37,22 @@ def test_path_by_exact_names_and_aliases(data_env: Path, dataset_dir: Path,
     capsys.readouterr()
     assert main(["query", "path", "iskander yerimbetov", "Mukhtar Ablyazov"]) == 0
     captured = capsys.readouterr()
-    assert "Bota Jardemalie [bota-jardemalie]" in captured.out
-    assert "para 3.7" in captured.out
+    assert "[iskander-yerimbetov] - [bota-jardemalie] - [mukhtar-ablyazov]" in captured.out
+    assert "Iskander Yerimbetov is the brother of Bota Jardemalie (kz-upr48-2024 para 3.7" \
+        in captured.out
     assert "taking" not in captured.err
+
+
+def test_path_ranked_and_through_generic_actors(data_env: Path, dataset_dir: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    main(["load", str(dataset_dir)])
+    capsys.readouterr()
+    assert main(["query", "path", "Bota Jardemalie", "case-zhylanbayev", "--max-hops", "5"]) == 0
+    assert "connected only through acts of the Kazakhstani authorities" in capsys.readouterr().out
+    assert main(["query", "path", "Bota Jardemalie", "case-zhylanbayev", "--max-hops", "5",
+                 "--through-generic", "--ranked"]) == 0
+    out = capsys.readouterr().out
+    assert "[bota-jardemalie] - [kz-authorities]" in out and "score: 3 hops: 3" in out
 
 
 def test_a_near_name_runs_nothing_and_lists_candidates(data_env: Path, dataset_dir: Path,
