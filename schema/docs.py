@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from schema.vocabulary import (
     CASE_LINK_TYPES,
+    GENERIC,
     KIND_LABELS,
     KIND_PROPERTIES,
     MEASURE_TYPES,
@@ -19,6 +20,7 @@ from schema.vocabulary import (
     RELATION_TYPES,
     ROLES,
     STATUSES,
+    WORDING,
     Certainty,
     Sensitivity,
 )
@@ -86,6 +88,17 @@ def render() -> str:
               "A listing (`LISTED_ON`) is a measure against the person, never a finding about them.",
               "", "Values of the `measures` property: "
               + ", ".join(f"`{m}`" for m in sorted(MEASURES)) + ".",
+              "", "## Wording", "",
+              "How each relationship reads on pages, views, timelines and in path explanations "
+              "(`WORDING`): its label, and the words between its two ends read forward (source "
+              "to target) and back. `{property}` is filled from the relationship's value.", ""]
+    lines += _table(("type", "label", "forward", "back"), [
+        (name, w.label, w.active, w.passive) for name, w in WORDING.items()])
+    lines += ["", "## Generic actors", "",
+              f"A record whose `{GENERIC}` property is set stands for a whole state or a generic "
+              "collective (\"the authorities\"); the value says why. Paths do not pass through "
+              "it, views do not expand it and it links no cases, unless asked "
+              "(`through_generic`, `expand_generic`).",
               "", "## Case links", "",
               "Two cases are linked when they share a node through these types: "
               + ", ".join(f"`{t}` ({c})" for t, c in CASE_LINK_TYPES.items()) + ".", ""]
