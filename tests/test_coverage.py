@@ -63,3 +63,25 @@ def test_a_person_relisted_in_an_update_is_added_once_and_confirmed_after(
     assert main(["stats", "--by-source", "--beyond", "report-2020"]) == 0
     assert ("distinct people: 3; distinct cases: 1; people no record of report-2020 states: 2"
             in capsys.readouterr().out)
+
+
+def test_the_dataset_holds_many_sources_and_about_a_hundred_people_beyond_the_founding_one(
+        dataset_dir: Path, tmp_path: Path) -> None:
+    """The record across sources (issue 20): the public dataset alone, with its decisions."""
+    from graph import with_decisions
+    from graph.coverage import coverage
+    from graph.memory import MemoryStore
+    from loaders import native
+
+    base = MemoryStore()
+    native.load([dataset_dir], base)
+    store = with_decisions(base, Settings(dataset_dir=dataset_dir,
+                                          private_dataset_dir=tmp_path / "none"))
+    found = coverage(store)
+    founding = next(r for r in found.sources if r.source.id == "kz-upr48-2024")
+    assert len(found.sources) - 1 >= 5
+    beyond = found.people - founding.people_added - founding.people_confirmed
+    assert beyond >= 90, beyond
+    # people the list updates name again count once: confirmed, not added again
+    assert sum(r.people_added for r in found.sources) == found.people
+    assert sum(r.people_confirmed for r in found.sources) >= 50
