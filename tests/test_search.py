@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from config import Settings
+from graph import with_decisions
 from graph.errors import Ambiguous, Unresolved
 from graph.search import CANDIDATES, WEAK_BELOW, Match, SearchIndex, fold
 from graph.store import GraphStore
@@ -11,7 +13,9 @@ from schema.vocabulary import NodeKind
 
 @pytest.fixture(scope="module")
 def index(kz_store: GraphStore) -> SearchIndex:
-    return SearchIndex.of(kz_store)
+    """The index as the service builds it: over the graph the identity decisions make, in
+    which each person is one record (several sources spell some names alike)."""
+    return SearchIndex.of(with_decisions(kz_store, Settings()))
 
 
 def test_fold_transliterates_and_strips_diacritics() -> None:
@@ -89,9 +93,8 @@ def test_each_hit_says_how_it_matched(index: SearchIndex) -> None:
     assert first("marat-zhylanbayev") == ("marat-zhylanbayev", Match.ID)
     assert first("Marat Zhylanbayev") == ("marat-zhylanbayev", Match.NAME)
     assert first("Жыланбаев Марат") == ("marat-zhylanbayev", Match.SIMILAR)
-    # two sources name the article so (`hrw21-kz-cc-405`); this raw store has no decisions
-    assert first("Art. 405") in {(i, Match.ALIAS) for i in ("kz-cc-405", "hrw21-kz-cc-405")}
-    assert first("Ablyaz") == ("odf18-ablyazov", Match.PREFIX)
+    assert first("Art. 405") == ("kz-cc-405", Match.ALIAS)
+    assert first("Ablyaz") == ("mukhtar-ablyazov", Match.PREFIX)
     assert first("Bota Jardemali") == ("bota-jardemalie", Match.PREFIX)
     assert first("Koshe Partiyasi") == ("koshe-partiyasy", Match.SIMILAR)
     assert index.search("marat-zhylanbayev")[0].score == 100.0
@@ -100,7 +103,9 @@ def test_each_hit_says_how_it_matched(index: SearchIndex) -> None:
 def test_weak_similarities_are_marked_and_strong_ones_are_not(index: SearchIndex) -> None:
     marta = index.search("Marta")
     assert marta and all(h.weak for h in marta)
-    assert marta[0].node.id == "marat-zhylanbayev" and marta[0].score < WEAK_BELOW
+    # two public Marats are as near as each other: Zhylanbayev and Temirbekov
+    assert "marat-zhylanbayev" in [h.node.id for h in marta[:2]]
+    assert marta[0].score < WEAK_BELOW
     assert not index.search("Koshe Partiyasi")[0].weak
     assert all(h.weak for h in index.search("Masimov"))
 

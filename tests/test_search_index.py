@@ -13,6 +13,8 @@ from collections.abc import Callable
 import pytest
 
 from bench.synthetic import generate
+from config import Settings
+from graph import with_decisions
 from graph.search import SearchIndex, fold
 from graph.store import GraphStore
 from schema.models import Node
@@ -45,7 +47,8 @@ def misspell(rng: random.Random, word: str) -> str:
 @pytest.fixture(scope="module")
 def mid_graph(kz_store: GraphStore) -> list[Node]:
     synthetic, _ = generate(8_000, seed=11)
-    return [*kz_store.iter_nodes(), *synthetic]
+    # the graph as the identity decisions make it, as the service indexes it
+    return [*with_decisions(kz_store, Settings()).iter_nodes(), *synthetic]
 
 
 @pytest.fixture(scope="module")
