@@ -9,13 +9,14 @@ from graph.search import CANDIDATES, WEAK_BELOW, Match, SearchIndex, fold
 from graph.store import GraphStore
 from schema.models import Node
 from schema.vocabulary import NodeKind
+from tests.conftest import DATASET
 
 
 @pytest.fixture(scope="module")
 def index(kz_store: GraphStore) -> SearchIndex:
     """The index as the service builds it: over the graph the identity decisions make, in
     which each person is one record (several sources spell some names alike)."""
-    return SearchIndex.of(with_decisions(kz_store, Settings()))
+    return SearchIndex.of(with_decisions(kz_store, Settings(dataset_dir=DATASET)))
 
 
 def test_fold_transliterates_and_strips_diacritics() -> None:

@@ -19,6 +19,7 @@ from graph.search import SearchIndex, fold
 from graph.store import GraphStore
 from schema.models import Node
 from schema.vocabulary import NodeKind
+from tests.conftest import DATASET
 from tests.test_search import NAME_QUERIES
 
 #: Latin to Cyrillic for the letters of synthetic names, longest first ('zh' before 'z').
@@ -48,7 +49,7 @@ def misspell(rng: random.Random, word: str) -> str:
 def mid_graph(kz_store: GraphStore) -> list[Node]:
     synthetic, _ = generate(8_000, seed=11)
     # the graph as the identity decisions make it, as the service indexes it
-    return [*with_decisions(kz_store, Settings()).iter_nodes(), *synthetic]
+    return [*with_decisions(kz_store, Settings(dataset_dir=DATASET)).iter_nodes(), *synthetic]
 
 
 @pytest.fixture(scope="module")
