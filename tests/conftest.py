@@ -150,6 +150,24 @@ def public_client(kz_store: GraphStore,
         yield client
 
 
+@pytest.fixture(scope="session")
+def without_her(kz_store: GraphStore,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The public service over `kz_store` had the planted restricted person (Aigerim
+    Tasbolatova) never been in it: her record, the case named after her and the text that
+    names her gone. What the public gets for her name must equal what this gives: names
+    like hers resemble public ones either way."""
+    gone = {"aigerim-tasbolatova", "case-tasbolatova"}
+    nodes = [n.model_copy(update={"description": None}) if n.id == "daulet-planted" else n
+             for n in kz_store.iter_nodes() if n.id not in gone]
+    edges = [e for e in kz_store.iter_edges() if not gone & {e.source, e.target}]
+    store = MemoryStore()
+    store.write(nodes, edges)
+    settings = app_settings(tmp_path_factory.mktemp("without"), rate_limit_burst=100_000)
+    with TestClient(create_app(settings, store=store)) as client:
+        yield client
+
+
 def answer(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
     """An HTTP answer as a whole, to compare two: status, headers but Date, and body."""
     return (response.status_code,

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from graph.memory import MemoryStore
 from graph.search import WEAK_BELOW
 from graph.store import GraphStore
-from tests.conftest import answer, app_settings
+from tests.conftest import answer
 
 
 def test_health_reports_backend_and_counts(kz_store: GraphStore) -> None:
@@ -42,22 +38,6 @@ def test_search_hits_say_how_they_matched_and_weak_ones_come_apart(public_client
     strong = public_client.get("/api/search", params={"q": "Koshe Partiyasi", "limit": 3}).json()
     assert strong["items"][0]["id"] == "koshe-partiyasy"
     assert all(h["score"] >= WEAK_BELOW for h in strong["items"] if h["match"] == "similar")
-
-
-@pytest.fixture(scope="module")
-def without_her(kz_store: GraphStore, tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[TestClient]:
-    """The public service over the same graph had she never been in it: her record, the case
-    named after her and the text that names her gone (what a search for her must equal)."""
-    gone = {"aigerim-tasbolatova", "case-tasbolatova"}
-    nodes = [n.model_copy(update={"description": None}) if n.id == "daulet-planted" else n
-             for n in kz_store.iter_nodes() if n.id not in gone]
-    edges = [e for e in kz_store.iter_edges() if not gone & {e.source, e.target}]
-    store = MemoryStore()
-    store.write(nodes, edges)
-    app = create_app(app_settings(tmp_path_factory.mktemp("without")), store=store)
-    with TestClient(app) as client:
-        yield client
 
 
 def test_a_restricted_name_searched_by_the_public_is_answered_as_if_she_were_not_there(

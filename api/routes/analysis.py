@@ -18,8 +18,7 @@ from api.deps import SettingsDep, StoreDep
 from api.errors import TIMED_OUT
 from api.limits import within_time_limit
 from api.params import TypesParam, type_names
-from api.ratelimit import spend
-from api.routes.pages import error_page
+from api.routes.pages import error_page, too_many
 from api.views.render import render
 from graph import analysis
 from graph.errors import RepgraphError
@@ -89,11 +88,7 @@ async def analysis_page(request: Request, store: StoreDep, settings: SettingsDep
                         through_generic: bool = False) -> HTMLResponse:
     """Brokers and communities as a page, with a toggle for generic actors. As expensive as
     the API's answers the first time, so it spends from the same rate limit."""
-    wait = spend(request)
-    if wait > 0:
-        refused = render("error.html", 429, title="Too many requests",
-                         message=f"Too many requests from your address; retry in {wait} s.")
-        refused.headers["Retry-After"] = str(wait)
+    if (refused := too_many(request, "requests")) is not None:
         return refused
     try:
         found, groups = await within_time_limit(store, settings, "analysis", lambda: (

@@ -84,6 +84,18 @@ def _network(request: Request, store: GraphStore, settings: Settings,
                                       centre=spec.centre)
 
 
+def too_many(request: Request, what: str) -> HTMLResponse | None:
+    """A 429 page when this client has spent its rate limit (`api.ratelimit`), else None:
+    for pages as expensive as the API's costliest answers."""
+    wait = spend(request)
+    if wait <= 0:
+        return None
+    refused = render("error.html", 429, title="Too many requests",
+                     message=f"Too many {what} from your address; retry in {wait} s.")
+    refused.headers["Retry-After"] = str(wait)
+    return refused
+
+
 async def _view(request: Request, store: GraphStore, settings: Settings,
                 build: Callable[[], ViewSpec]) -> HTMLResponse:
     """Build, cap, lay out and render a view, as a full page or an embed.
@@ -92,11 +104,7 @@ async def _view(request: Request, store: GraphStore, settings: Settings,
     the same per-client rate limit. Links that leave the page (the embed snippet) use
     the configured public address, never the request's Host header."""
     embed = request.url.path.startswith("/embed/")
-    wait = spend(request)
-    if wait > 0:
-        refused = render("error.html", 429, title="Too many requests",
-                         message=f"Too many views from your address; retry in {wait} s.")
-        refused.headers["Retry-After"] = str(wait)
+    if (refused := too_many(request, "views")) is not None:
         return refused
     try:
         spec, graph, view = await within_time_limit(
