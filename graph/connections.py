@@ -100,7 +100,7 @@ def distinct(paths: list[Path]) -> list[Path]:
 
 def best_first(store: GraphStore, raw: list[RawPath], degrees: dict[str, int]) -> list[RawPath]:
     """One path per sequence of entities (its best-scored choice of relationships), the
-    best first; ties in the order of their names' ids."""
+    best first; ties in the order of their entities' ids."""
     best: dict[tuple[str, ...], tuple[float, RawPath]] = {}
     for path in raw:
         value = _value(store, path.nodes, [e.certainty for e in path.edges], degrees)
