@@ -41,15 +41,20 @@ stats.nodes_by_kind
 """),
     ("md", """
 Every answer below reads `graph`: the public view of the store (`graph.public`), the records as
-a public visitor gets them. A restricted person there is *a restricted person* with a
+a public visitor gets them, each entity once as the identity decisions join the sources. A restricted person there is *a restricted person* with a
 pseudonymous id, and their names are removed from every other record (a case named after a
 relative, say). With `SHOW_RESTRICTED = True`, `graph` is the store itself. `cites()` prints
 where the source states a fact: `para 3.5, fn 32` is paragraph 3.5, footnote 32.
 """),
     ("code", """
+from config import Settings
+from graph import with_decisions
 from graph.public import PublicView
 
-graph = store if SHOW_RESTRICTED else PublicView(store, "this notebook only", store.version)
+# the records as the identity decisions join them: several sources name one person
+resolved = with_decisions(store, Settings(dataset_dir=DATASET, private_dataset_dir=PRIVATE))
+graph = resolved if SHOW_RESTRICTED else PublicView(resolved, "this notebook only",
+                                                    resolved.version)
 
 
 def label(entity) -> str:
