@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from graph.results import EdgeRef, NodeRef, Path
 from schema.models import Citation
-from schema.vocabulary import PROPERTY_PHRASES, WORDING, Certainty, Wording
+from schema.vocabulary import PROPERTY_PHRASES, WORDING, Certainty
 
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -32,16 +32,13 @@ def explain(path: Path) -> list[str]:
 def phrase(type_: str, properties: dict[str, object], *, forward: bool = True) -> str:
     """The relationship's words between its two ends, its slots filled from its values:
     "is the brother of", "was sentenced to imprisonment in"."""
-    wording = WORDING.get(type_)
-    if wording is None:
-        return type_.lower().replace("_", " ")
+    wording = WORDING[type_]  # every type has its words (`check_vocabulary`)
     return _fill(wording.active if forward else wording.passive, properties)[0]
 
 
 def hop(edge: EdgeRef, first: NodeRef, second: NodeRef) -> str:
     """The sentence for one relationship, read from `first` to `second`."""
-    wording = WORDING.get(edge.type) or Wording(edge.type.lower(), edge.type.lower().replace(
-        "_", " "), edge.type.lower().replace("_", " ") + " (reversed)")
+    wording = WORDING[edge.type]
     forward = not edge.directed or edge.source == first.id
     verb, used = _fill(wording.active if forward else wording.passive, edge.properties)
     parts = [first.name, verb, second.name]
