@@ -32,7 +32,7 @@ from schema.vocabulary import NodeKind
 
 LABEL_MAX = 42
 BIG_VIEW = 300  # edges; above this, edges are hidden while dragging or zooming
-CURVE_STEP = 0.25  # how much further each pair of parallel edges bends (`fanned_out`)
+CURVE_STEP = 0.35  # how much further each pair of parallel edges bends (`fanned_out`)
 
 _OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
