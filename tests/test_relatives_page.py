@@ -227,6 +227,8 @@ def test_an_allegation_says_who_makes_it_and_a_relation_not_given_reads_relative
         alleged: TestClient) -> None:
     (row,) = table_of(alleged.get("/viz/relatives").text).rows
     assert row["Certainty"].text == "alleged, according to the exile's lawyer"
+    (item,) = alleged.get("/api/relatives").json()["items"]
+    assert (item["certainty"], item["claimed_by"]) == ("alleged", "the exile's lawyer")
     assert row["Through whom"].text == f"{PLACEHOLDER}, a relative of Nurlan Exile"
     assert (row["When"].text, row["When"].datetime) == ("2 March 2019", "2019-03-02")
     assert row["What was done"].text.startswith("questioning and threats ")
