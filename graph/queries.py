@@ -163,8 +163,8 @@ def targeted_through_relatives(store: GraphStore, target: str | None = None,
         out.append(RelativeTargeting(
             relative=NodeRef.of(nodes[edge.source]), target=NodeRef.of(nodes[edge.target]),
             relation=_relation(store, edge), measures=list(edge.properties.get("measures", [])),
-            date=edge.date, certainty=edge.certainty, citations=edge.citations,
-            related_measures=_measures_against(store, edge.source),
+            date=edge.date, certainty=edge.certainty, claimed_by=edge.claimed_by,
+            citations=edge.citations, related_measures=_measures_against(store, edge.source),
         ))
     return sorted(out, key=lambda r: (r.target.name, r.relative.name, r.date or ""))
 

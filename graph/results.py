@@ -87,6 +87,8 @@ class RelativeTargeting(BaseModel):
     measures: list[str]
     date: str | None
     certainty: Certainty
+    claimed_by: str | None = Field(None, description=(
+        "Who makes the claim, where `certainty` is not `stated`."))
     citations: list[Citation]
     related_measures: list[Measure] = Field(default_factory=list)
 

@@ -36,6 +36,7 @@ BIG_VIEW = 300  # edges; above this, edges are hidden while dragging or zooming
 #: nodes; above this, a label is drawn only once zoomed in far enough to read it
 CROWDED = 150
 LABEL_THRESHOLD = 10  # px on screen below which a crowded view leaves a label out
+CURVE_STEP = 0.35  # how much further each pair of parallel edges bends (`fanned_out`)
 
 _OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
@@ -96,6 +97,29 @@ def _node_style(node: Node, centre: bool) -> dict[str, Any]:
     return extra
 
 
+def fanned_out(ends: list[tuple[str, str]]) -> dict[int, dict[str, Any]]:
+    """A curve of its own for each of several edges joining the same two nodes, by the
+    edge's position in `ends`; an edge alone between its two nodes stays straight.
+
+    Drawn straight, a family tie and the pressure through it would lie on top of each
+    other, labels and all. The curves alternate sides and bend further out two by two.
+    vis-network bends clockwise or anticlockwise as seen from an edge's own `from`, so an
+    edge drawn the other way round takes the opposite direction to land on its side.
+    """
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for number, (a, b) in enumerate(ends):
+        pairs.setdefault((min(a, b), max(a, b)), []).append(number)
+    curves: dict[int, dict[str, Any]] = {}
+    for (first, _), numbers in pairs.items():
+        if len(numbers) < 2:
+            continue
+        for rank, number in enumerate(numbers):
+            clockwise = (rank % 2 == 0) == (ends[number][0] == first)
+            curves[number] = {"enabled": True, "type": "curvedCW" if clockwise else "curvedCCW",
+                              "roundness": round(CURVE_STEP * (rank // 2 + 1), 3)}
+    return curves
+
+
 def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                   centre: str | None = None) -> NetworkView:
     by_id = {n.id: n for n in graph.nodes}
@@ -113,15 +137,17 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         if is_generic(node) and node.id != centre:
             generic.append(node.id)
         _excerpts(presenter, node.citations, excerpts)
-    for edge in graph.edges:
+    curves = fanned_out([(e.source, e.target) for e in graph.edges])
+    for number, edge in enumerate(graph.edges):
         source, target = by_id[edge.source], by_id[edge.target]
         eid = edge.id  # stable, so that a step added in place (`/viz/expand`) merges with it
         label = relation_label(edge.type)
+        curve = {"smooth": curves[number]} if number in curves else {}
         net.add_edge(edge.source, edge.target, id=eid, label=label,
                      title=f"{source.name} — {label} — {target.name}",
                      arrows="to" if edge.directed else "",
                      color={"color": edge_colour(edge.type), "highlight": edge_colour(edge.type)},
-                     dashes=edge_dashed(edge.certainty))
+                     dashes=edge_dashed(edge.certainty), **curve)
         details[f"e:{eid}"] = _record(presenter.edge(edge, source, target))
         _excerpts(presenter, edge.citations, excerpts)
     big = len(graph.edges) > BIG_VIEW

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
+from api.views.present import Presenter
+from api.views.relatives import TargetingRow, targeting_rows
 from api.views.subgraphs import (
     ViewGraph,
     case_view,
@@ -19,6 +21,7 @@ from api.views.subgraphs import (
     whole_view,
 )
 from config import Settings
+from graph import queries
 from graph.store import GraphStore
 from schema.vocabulary import RELATIONS, NodeKind
 
@@ -35,6 +38,8 @@ class ViewSpec:
     #: a path view's answer in words, and each path's sentences and score terms
     summary: str = ""
     explanations: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    #: the relatives view's answer as table rows (None: the view has no table)
+    targetings: list[TargetingRow] | None = None
 
 
 def split_list(values: list[str]) -> list[str]:
@@ -111,10 +116,13 @@ def path_spec(store: GraphStore, source: str, target: str, mode: str,
 
 
 def relatives_spec(store: GraphStore) -> ViewSpec:
+    """The graph and the table of one answer of the query, so that the two always agree."""
+    found = queries.targeted_through_relatives(store)
     return ViewSpec(
-        title="Targeted through relatives", path="/relatives", graph=relatives_view(store),
+        title="Targeted through relatives", path="/relatives", graph=relatives_view(store, found),
         intro="People pressured through members of their families: the relatives, the person "
               "the pressure was aimed at, and the measures taken against the relatives.",
+        targetings=targeting_rows(found, Presenter(store)),
     )
 
 

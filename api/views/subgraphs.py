@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from graph import queries
 from graph.connections import Connection
+from graph.results import RelativeTargeting
 from graph.store import GraphStore
 from schema.models import Edge, Node
 from schema.vocabulary import CASE_LINK_TYPES, MEASURE_TYPES, NodeKind
@@ -95,11 +96,12 @@ def path_view(store: GraphStore, source: str, target: str, *, mode: str,
     return graph, found
 
 
-def relatives_view(store: GraphStore) -> ViewGraph:
-    """People pressured through their relatives, the relatives, and who acted against them."""
+def relatives_view(store: GraphStore, found: list[RelativeTargeting]) -> ViewGraph:
+    """People pressured through their relatives, the relatives, and who acted against them,
+    for the targetings `found` (`queries.targeted_through_relatives`)."""
     out = _Collector(store)
     relatives: dict[str, None] = {}
-    for item in queries.targeted_through_relatives(store):
+    for item in found:
         relatives.setdefault(item.relative.id, None)
         out.add_edges(_between(store, item.relative.id, item.target.id))
     for relative in relatives:
