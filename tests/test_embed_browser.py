@@ -116,7 +116,7 @@ def test_the_iframe_takes_the_height_its_embed_asks_for(
         tab, rec = recorded_page(browser)
         tab.set_viewport_size(viewport)
         tab.goto(host)
-        frame, m = _sized(tab, server.base, viewport)
+        _, m = _sized(tab, server.base, viewport)
         height = _frame_height(tab)
         # the area got exactly the height it wants, and the whole embed fits without scrolling
         assert m["wanted"] == min(560, max(320, 0.8 * m["width"]))
