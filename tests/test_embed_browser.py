@@ -15,12 +15,13 @@ from playwright.sync_api import Browser, Frame, Page
 
 from config import Settings
 from graph.store import GraphStore
-from tests.browser import LiveServer, chromium, host_page, live_server, recorded_page
+from tests.browser import LiveServer, Recorded, chromium, host_page, live_server, recorded_page
 from tests.live import free_port
 
 pytestmark = pytest.mark.browser
 
 VIEW = "/entity/bota-jardemalie?depth=2"
+VIEWPORTS = [{"width": 390, "height": 844}, {"width": 1280, "height": 900}]
 #: the host page records what reaches it, as a newsroom's page would see it
 RECORDER = """<script>
 window.received = [];
@@ -94,13 +95,17 @@ def _fallback_height(tab: Page) -> float:
     return max(480.0, box["width"] * 3 / 4)
 
 
-def _sized(tab: Page, base: str, viewport: dict[str, int]) -> tuple[Frame, dict[str, Any]]:
-    """Open the host page at `viewport` and wait for the embed to have said its height."""
-    tab.set_viewport_size(viewport)
+def _sized(browser: Browser, host: str, base: str, viewport: dict[str, int] | None = None,
+           ) -> tuple[Page, Recorded, Frame, dict[str, Any]]:
+    """Open the host page at `viewport` and wait for the embed to have said its height: the
+    tab, what it recorded, the embed's frame and its measures (`MEASURE`)."""
+    tab, rec = recorded_page(browser)
+    tab.set_viewport_size(viewport or {"width": 1280, "height": 900})
+    tab.goto(host)
     frame = _embed_frame(tab, base)
     tab.wait_for_function(f"window.received.some(m => m.origin === {base!r})", timeout=15000)
     tab.wait_for_timeout(100)  # the message is handled where it arrived
-    return frame, frame.evaluate(MEASURE)
+    return tab, rec, frame, frame.evaluate(MEASURE)
 
 
 def _inside(box: dict[str, float], m: dict[str, Any]) -> bool:
@@ -108,15 +113,11 @@ def _inside(box: dict[str, float], m: dict[str, Any]) -> bool:
         and box["right"] <= m["width"] + 0.5
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900},
-                                      {"width": 390, "height": 844}])
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["phone", "desktop"])
 def test_the_iframe_takes_the_height_its_embed_asks_for(
         browser: Browser, server: LiveServer, snippet: str, viewport: dict[str, int]) -> None:
     with host_page(_host(snippet)) as host:
-        tab, rec = recorded_page(browser)
-        tab.set_viewport_size(viewport)
-        tab.goto(host)
-        _, m = _sized(tab, server.base, viewport)
+        tab, rec, _, m = _sized(browser, host, server.base, viewport)
         height = _frame_height(tab)
         # the area got exactly the height it wants, and the whole embed fits without scrolling
         assert m["wanted"] == min(560, max(320, 0.8 * m["width"]))
@@ -133,9 +134,7 @@ def test_the_iframe_takes_the_height_its_embed_asks_for(
 def test_without_scripts_the_iframe_keeps_its_fixed_ratio(browser: Browser, server: LiveServer,
                                                          snippet: str) -> None:
     with host_page(_host(snippet)) as host:
-        scripted = browser.new_page(viewport={"width": 1280, "height": 900})
-        scripted.goto(host)
-        _sized(scripted, server.base, {"width": 1280, "height": 900})
+        scripted, _, _, _ = _sized(browser, host, server.base)
         asked = _frame_height(scripted)
         scripted.close()
         context = browser.new_context(java_script_enabled=False,
@@ -159,9 +158,7 @@ def test_messages_from_elsewhere_or_out_of_shape_change_nothing(
               f'height="100"></iframe><iframe id="unmarked" src="{server.base}/embed/relatives" '
               'width="300" height="300"></iframe>')
     with host_page(_host(snippet, others)) as host:
-        tab, _ = recorded_page(browser)
-        tab.goto(host)
-        frame, _ = _sized(tab, server.base, {"width": 1280, "height": 900})
+        tab, _, frame, _ = _sized(browser, host, server.base)
 
         def posted_by_the_embed(payload: str) -> float:
             frame.evaluate(f"parent.postMessage({payload}, '*')")
@@ -193,15 +190,11 @@ def test_messages_from_elsewhere_or_out_of_shape_change_nothing(
         tab.close()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844},
-                                      {"width": 1280, "height": 900}])
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["phone", "desktop"])
 def test_a_short_iframe_shrinks_the_network_not_the_legend_or_credit(
         browser: Browser, server: LiveServer, snippet: str, viewport: dict[str, int]) -> None:
     with host_page(_host(snippet)) as host:
-        tab, _ = recorded_page(browser)
-        tab.set_viewport_size(viewport)
-        tab.goto(host)
-        frame, _ = _sized(tab, server.base, viewport)
+        tab, _, frame, _ = _sized(browser, host, server.base, viewport)
         tab.evaluate("document.querySelector('iframe[data-repgraph-embed]').style.height = '420px'")
         tab.wait_for_timeout(200)
         m = frame.evaluate(MEASURE)
