@@ -24,6 +24,7 @@ from api.routes import (
     health,
     imports,
     neighbourhood,
+    oembed,
     pages,
     paths,
     relatives,
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                            responses={**BAD_KEY, **RATE_LIMITED, **TIMED_OUT})
     check_vendor_files()
     app.include_router(pages.router)
+    app.include_router(oembed.router)
     app.include_router(sources.page)
     app.include_router(analysis.page)
     app.include_router(review.page)

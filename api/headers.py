@@ -3,7 +3,9 @@
 Pages load scripts and styles only from this origin and carry their data as
 inert JSON, so the policy needs no 'unsafe-inline'. Embeds (`/embed/...`) may
 be framed by the origins the `embed_frame_ancestors` setting lists; every
-other page refuses to be framed.
+other page refuses to be framed. Every answer is for this origin only
+(`Cross-Origin-Resource-Policy: same-origin`) except `embed.js`, which the pages
+that embed a view load.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def frame_ancestors(value: str) -> str:
 
 
 DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+#: the script that newsrooms' pages load with an embed snippet (from their own origin)
+HOST_SCRIPT = "/static/embed.js"
 
 
 def policy_headers(path: str, embed_ancestors: str) -> dict[bytes, bytes]:
@@ -44,5 +48,8 @@ def policy_headers(path: str, embed_ancestors: str) -> dict[bytes, bytes]:
         # Swagger UI starts from an inline script; everything else stays on this origin
         # (its files are served from the package, not a CDN).
         return {b"content-security-policy": _DOCS_POLICY.encode(), b"x-frame-options": b"DENY"}
-    return {b"content-security-policy": f"{_POLICY}; frame-ancestors 'none'".encode(),
-            b"x-frame-options": b"DENY"}
+    unframed = {b"content-security-policy": f"{_POLICY}; frame-ancestors 'none'".encode(),
+                b"x-frame-options": b"DENY"}
+    if path == HOST_SCRIPT:  # other origins' pages load it; it is the same for everyone
+        unframed[b"cross-origin-resource-policy"] = b"cross-origin"
+    return unframed

@@ -15,6 +15,7 @@ SCRIPTS = [
     "bench.evidence",
     "bench.http_load",
     "bench.view_load",
+    "bench.embed",
     "bench.soak",
     "bench.neo4j_load",
 ]

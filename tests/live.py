@@ -39,9 +39,9 @@ class LiveServer:
 
 
 @contextmanager
-def serving(app: ASGIApp, settings: Settings) -> Iterator[int]:
-    """Serve `app` as `repgraph serve` would, on a free local port (yielded)."""
-    port = free_port()
+def serving(app: ASGIApp, settings: Settings, port: int | None = None) -> Iterator[int]:
+    """Serve `app` as `repgraph serve` would, on `port` or a free local port (yielded)."""
+    port = port or free_port()
     server = uvicorn.Server(uvicorn_config(app, settings, host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -59,8 +59,9 @@ def serving(app: ASGIApp, settings: Settings) -> Iterator[int]:
 
 
 @contextmanager
-def live_server(store: GraphStore, settings: Settings | None = None) -> Iterator[LiveServer]:
-    """The service over `store`."""
+def live_server(store: GraphStore, settings: Settings | None = None,
+                port: int | None = None) -> Iterator[LiveServer]:
+    """The service over `store` (on `port`, where the settings' public address needs it)."""
     settings = settings or Settings()
-    with serving(create_app(settings, store), settings) as port:
+    with serving(create_app(settings, store), settings, port) as port:
         yield LiveServer(f"http://127.0.0.1:{port}", store, port)

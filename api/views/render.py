@@ -8,6 +8,7 @@ inside the installed pyvis package, so pages work offline.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from importlib.resources import files
 from pathlib import Path
@@ -88,8 +89,31 @@ class PerVersion(Generic[K, V]):
         return value
 
 
+class Recent(Generic[K, V]):
+    """The values of the `size` keys asked for last (keys should name the data version)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, build: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = build()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
 class ViewState:
-    """The layouts of recent views, keyed by the data version they were drawn from."""
+    """The layouts of recent views, keyed by the data version they were drawn from, and the
+    (title, canonical path) of the views oEmbed was asked for, by URL."""
 
     def __init__(self) -> None:
         self.layouts = LayoutCache()
+        self.titles: Recent[Hashable, tuple[str, str]] = Recent(1024)

@@ -125,18 +125,19 @@ show(page)
     ("md", """
 ## 4. The embed snippet for an article
 
-The service's full view page offers this snippet (the same markup as
-`api/routes/pages.py` writes). It points at the `/embed/` page of the canonical path, so the
-embed keeps showing this view with current data. `BASE_URL` is the service's public address,
+The service's full view page offers this snippet (written by the same function,
+`api.views.embedding.embed_snippet`). It points at the `/embed/` page of the canonical path, so
+the embed keeps showing this view with current data; it is titled with the view's title, links
+the view's entities and relationships as text, and loads `embed.js`, which sizes the iframe to
+the embed (without scripts it keeps a 4:3 box). `BASE_URL` is the service's public address,
 `REPGRAPH_PUBLIC_URL`, as the service itself uses it (unset, where `make serve` listens:
-`http://127.0.0.1:8000`).
+`http://127.0.0.1:8000`). Content systems that read oEmbed need only the view page's address.
 """),
     ("code", """
+from api.views.embedding import embed_snippet
+
 BASE_URL = settings.public_base_url
-embed_url = f"{BASE_URL}/embed{spec.path}"
-snippet = (f'<iframe src="{html.escape(embed_url)}" title="{html.escape(spec.title)}" width="100%" '
-           f'height="600" style="border:0" loading="lazy"></iframe>')
-print(snippet)
+print(embed_snippet(BASE_URL, spec.title, spec.path))
 """),
     ("md", """
 ## 5. A view with restricted persons
