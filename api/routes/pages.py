@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import unquote, urlencode
 
+import orjson
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.datastructures import QueryParams
 
@@ -43,7 +44,7 @@ from api.views.specs import (
     relatives_spec,
     split_list,
 )
-from api.views.subgraphs import ViewGraph
+from api.views.subgraphs import ViewGraph, entity_view
 from config import Settings
 from graph.errors import Ambiguous, LimitExceeded, NodeNotFound, QueryTimeout, RepgraphError, Unresolved
 from graph.results import Stats
@@ -64,16 +65,20 @@ def view_state(request: Request) -> ViewState:
     return state
 
 
-def error_page(exc: Exception) -> HTMLResponse:
+def _failure(exc: Exception) -> tuple[int, str, str]:
+    """An error's status, title and message, for a page or a JSON answer alike."""
     if isinstance(exc, NodeNotFound):
-        return render("error.html", 404, title="Not found",
-                      message="There is no entity with this id.")
+        return 404, "Not found", "There is no entity with this id."
     if isinstance(exc, LimitExceeded | ValueError):
-        return render("error.html", 422, title="Cannot show this view", message=str(exc))
+        return 422, "Cannot show this view", str(exc)
     if isinstance(exc, QueryTimeout):
-        return render("error.html", 503, title="This took too long", message=str(exc))
-    return render("error.html", 500, title="Something went wrong",
-                  message="The view could not be built. Please try again later.")
+        return 503, "This took too long", str(exc)
+    return 500, "Something went wrong", "The view could not be built. Please try again later."
+
+
+def error_page(exc: Exception) -> HTMLResponse:
+    status, title, message = _failure(exc)
+    return render("error.html", status, title=title, message=message)
 
 
 def _network(request: Request, store: GraphStore, settings: Settings,
@@ -259,6 +264,31 @@ async def entity_network(request: Request, store: StoreDep, settings: SettingsDe
                          expand_generic: bool = False) -> HTMLResponse:
     return await _view(request, store, settings,
                        ViewAddress("entity", entity_id, request.query_params))
+
+
+@router.get("/viz/expand/{entity_id}")
+async def expand_step(request: Request, store: StoreDep, settings: SettingsDep, entity_id: str,
+                      types: ListParam = []) -> Response:  # noqa: B006
+    """One step out from an entity, as network data that a view adds in place (`view.js`).
+
+    The reader's own store answers, so a public visitor asking for a restricted person's
+    id gets the same 404 as for an id that names nobody."""
+    def step() -> NetworkView:
+        wanted = parse_types(types)
+        graph = entity_view(store, entity_id, depth=1, types=wanted or None,
+                            limit=min(settings.view_max_nodes, settings.max_page))
+        graph = graph.capped(settings.view_max_nodes, settings.view_max_edges)
+        return build_network(graph, {}, Presenter(store, request.app.state.readings))
+    try:
+        view = await within_view_limits(request, store, settings, step)
+    except TooMany as exc:
+        return JSONResponse({"detail": f"Too many views from your address; {exc}."},
+                            status_code=429, headers={"Retry-After": str(exc.wait)})
+    except (RepgraphError, ValueError) as exc:
+        status, _, message = _failure(exc)
+        return JSONResponse({"detail": message}, status_code=status)
+    return Response(orjson.dumps(view.data), media_type="application/json",
+                    headers={"Cache-Control": "no-store"})
 
 
 @router.get("/viz/path", response_class=HTMLResponse)

@@ -27,11 +27,15 @@ from api.views.style import (
     relation_label,
 )
 from api.views.subgraphs import ViewGraph
+from graph.generic import is_generic
 from schema.models import Citation, Node
 from schema.vocabulary import NodeKind
 
 LABEL_MAX = 42
 BIG_VIEW = 300  # edges; above this, edges are hidden while dragging or zooming
+#: nodes; above this, a label is drawn only once zoomed in far enough to read it
+CROWDED = 150
+LABEL_THRESHOLD = 10  # px on screen below which a crowded view leaves a label out
 CURVE_STEP = 0.35  # how much further each pair of parallel edges bends (`fanned_out`)
 
 _OPTIONS: dict[str, Any] = {
@@ -122,6 +126,7 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
     net = Network(directed=True)
     net.toggle_physics(False)
     details: dict[str, dict[str, Any]] = {}
+    generic: list[str] = []  # drawn collapsed at first (view.js): their links reach everyone
     excerpts: dict[str, str | None] = {}  # a citation's href -> the words it points at
     for node in graph.nodes:
         x, y = positions.get(node.id, (0.0, 0.0))
@@ -129,11 +134,13 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                      title=f"{node.name}\n{kind_label(node.kind)}", x=x, y=y, physics=False,
                      **_node_style(node, centre == node.id))
         details[f"n:{node.id}"] = _record(presenter.node(node))
+        if is_generic(node) and node.id != centre:
+            generic.append(node.id)
         _excerpts(presenter, node.citations, excerpts)
     curves = fanned_out([(e.source, e.target) for e in graph.edges])
     for number, edge in enumerate(graph.edges):
         source, target = by_id[edge.source], by_id[edge.target]
-        eid = f"e{number}"
+        eid = edge.id  # stable, so that a step added in place (`/viz/expand`) merges with it
         label = relation_label(edge.type)
         curve = {"smooth": curves[number]} if number in curves else {}
         net.add_edge(edge.source, edge.target, id=eid, label=label,
@@ -145,6 +152,9 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         _excerpts(presenter, edge.citations, excerpts)
     big = len(graph.edges) > BIG_VIEW
     options = _merge(orjson.loads(net.options.to_json()), _OPTIONS)
+    if len(graph.nodes) > CROWDED:
+        options = _merge(options, {"nodes": {"scaling": {"label": {
+            "drawThreshold": LABEL_THRESHOLD}}}})
     if big:
         # Drawing thousands of outlined labels costs most of a frame in software
         # rendering: hide edges while moving, and label them only when zoomed in.
@@ -154,6 +164,7 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         })
     return NetworkView(
         data={"nodes": net.nodes, "edges": net.edges, "options": options, "details": details,
+              "generic": generic, "centre": centre,
               "excerpts": {href: words for href, words in excerpts.items() if words}},
         kinds=[k for k in NodeKind if any(n.kind is k for n in graph.nodes)],
         node_count=len(net.nodes), edge_count=len(net.edges),

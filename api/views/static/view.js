@@ -9,13 +9,17 @@
   if (!dataElement || !container || typeof vis === "undefined") { return; }
   var data = JSON.parse(dataElement.textContent);
   var embedded = document.body.classList.contains("embed");
+  /* scripts after this one read the shared state from window.repgraphView */
   var panelBody = document.getElementById("panel-body");
   var panelHeading = document.getElementById("panel-heading");
 
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  window.repgraphView = { network: network, data: data };
+  /* what the other scripts of the page (explore.js, picture.js, touch.js) work on */
+  var view = window.repgraphView = {
+    network: network, data: data, nodes: nodes, edges: edges, embedded: false, show: null
+  };
 
   network.once("afterDrawing", function () {
     document.body.setAttribute("data-ready", "true");
@@ -99,10 +103,16 @@
     panelBody.setAttribute("data-showing", record.heading);
   }
 
+  /* Show a node's ("n:id") or an edge's ("e:id") details; explore.js listens for the
+   * event to offer what can be done with a node. */
   function show(key) {
     var record = data.details[key];
-    if (record) { renderRecord(record); }
+    if (!record) { return; }
+    renderRecord(record);
+    document.dispatchEvent(new CustomEvent("repgraph:show", { detail: key }));
   }
+  view.show = show;
+  view.embedded = embedded;
 
   network.on("click", function (params) {
     if (params.nodes.length) { show("n:" + params.nodes[0]); }
