@@ -8,6 +8,7 @@ edges). Node titles are plain strings, which vis-network 9 shows with
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -36,6 +37,9 @@ BIG_VIEW = 300  # edges; above this, edges are hidden while dragging or zooming
 #: nodes; above this, a label is drawn only once zoomed in far enough to read it
 CROWDED = 150
 LABEL_THRESHOLD = 10  # px on screen below which a crowded view leaves a label out
+#: a generic actor with more links than this in a view starts collapsed into a badge; with
+#: fewer it buries nothing, and its links may be what the view is about (the relatives view)
+GENERIC_FOLD = 4
 CURVE_STEP = 0.35  # how much further each pair of parallel edges bends (`fanned_out`)
 
 _OPTIONS: dict[str, Any] = {
@@ -126,7 +130,8 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
     net = Network(directed=True)
     net.toggle_physics(False)
     details: dict[str, dict[str, Any]] = {}
-    generic: list[str] = []  # drawn collapsed at first (view.js): their links reach everyone
+    generic: list[str] = []  # drawn collapsed at first (explore.js): their links reach everyone
+    links = Counter(end for e in graph.edges for end in (e.source, e.target))
     excerpts: dict[str, str | None] = {}  # a citation's href -> the words it points at
     for node in graph.nodes:
         x, y = positions.get(node.id, (0.0, 0.0))
@@ -134,7 +139,7 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                      title=f"{node.name}\n{kind_label(node.kind)}", x=x, y=y, physics=False,
                      **_node_style(node, centre == node.id))
         details[f"n:{node.id}"] = _record(presenter.node(node))
-        if is_generic(node) and node.id != centre:
+        if is_generic(node) and node.id != centre and links[node.id] > GENERIC_FOLD:
             generic.append(node.id)
         _excerpts(presenter, node.citations, excerpts)
     curves = fanned_out([(e.source, e.target) for e in graph.edges])
