@@ -45,7 +45,7 @@ from graph.results import Stats
 from graph.search import Hit, resolve_id
 from graph.store import GraphStore
 from schema.models import Node
-from schema.vocabulary import RELATIONS, NodeKind
+from schema.vocabulary import RELATIONS, NodeKind, relation_words
 
 router = APIRouter(include_in_schema=False)
 ListParam = Annotated[list[str], Query()]
@@ -117,8 +117,13 @@ async def _view(request: Request, store: GraphStore, settings: Settings,
                f'height="600" style="border:0" loading="lazy"></iframe>')
     return render("embed.html" if embed else "view.html", spec=spec, view=view, graph=graph,
                   data_json=script_json(view.data), full_url=f"/viz{spec.path}",
-                  embed_url=embed_url, snippet=str(snippet), relation_types=sorted(RELATIONS),
+                  embed_url=embed_url, snippet=str(snippet), relation_types=_relation_choices(),
                   node_kinds=list(NodeKind))
+
+
+def _relation_choices() -> list[tuple[str, str]]:
+    """The relationship filter's options: each type by its words, in the order of the words."""
+    return sorted(((t, relation_words(t)) for t in RELATIONS), key=lambda c: (c[1], c[0]))
 
 
 @router.get("/", response_class=HTMLResponse)
