@@ -20,7 +20,7 @@ from bench.synthetic import synthetic_graph
 from config import Settings
 from graph.memory import MemoryStore
 from graph.store import GraphStore
-from schema.vocabulary import RELATIONS, NodeKind
+from schema.vocabulary import PSEUDONYM, RELATIONS, NodeKind
 
 
 @dataclass
@@ -182,3 +182,19 @@ def test_a_large_view_as_text_stays_lean(tmp_path: Path) -> None:
     assert [(t, a) for t, a in text.attributes if t in row_tags and set(a) - {"href"}] == []
     section = html[html.index('id="as-text"'):html.index("</details>")]
     assert len(section.encode()) < 200 * 4000, "under 200 bytes a row (about 165 now)"
+
+
+def test_restricted_persons_are_listed_only_by_their_pseudonyms(client: TestClient,
+                                                                 kz_store: GraphStore) -> None:
+    """The public's tables name a restricted person as the public view does, linking to the
+    pseudonymous record: never a name, alias or real id."""
+    restricted = [n for n in kz_store.iter_nodes() if n.restricted and not n.group]
+    secrets = {s for n in restricted for s in (n.name, *n.aliases, n.id)}
+    for view in ("/viz/relatives", "/embed/relatives", "/viz/graph"):
+        text = as_text(client.get(view).text)
+        withheld = [r for r in text.tables[0][1:] if r[1].text.endswith("(identity withheld)")]
+        assert withheld, view
+        assert all(PSEUDONYM.fullmatch(r[0].links[0].removeprefix("/entities/")) for r in withheld)
+        shown = {c.text for t in text.tables for r in t for c in r} | \
+            {link for t in text.tables for r in t for c in r for link in c.links}
+        assert not [s for s in secrets if any(s in piece for piece in shown)], view
