@@ -34,7 +34,12 @@ LINTER := tools/cypher-lint
 $(LINTER)/node_modules/.package-lock.json: $(LINTER)/package-lock.json
 	npm ci --prefix $(LINTER) --no-audit --no-fund
 
-unit: $(STAMP) $(LINTER)/node_modules/.package-lock.json
+# axe-core, which the accessibility browser tests inject into each page
+AXE := tools/axe
+$(AXE)/node_modules/.package-lock.json: $(AXE)/package-lock.json
+	npm ci --prefix $(AXE) --no-audit --no-fund
+
+unit: $(STAMP) $(LINTER)/node_modules/.package-lock.json $(AXE)/node_modules/.package-lock.json
 	$(BIN)/pytest
 
 # Every notebook runs top to bottom on the venv's own kernel (JUPYTER_PATH puts it first).

@@ -50,7 +50,7 @@ from graph.generic import generic_ids
 from graph.results import NodeRef
 from graph.store import GraphStore
 from schema.models import Node
-from schema.vocabulary import NodeKind
+from schema.vocabulary import NodeKind, relation_words
 
 T = TypeVar("T")
 
@@ -225,13 +225,9 @@ def _community_words(size: int, names: list[str], types: Counter[str]) -> str:
     if not types:
         return entities
     total = sum(types.values())
-    commonest = [f"{_relation(t)} ({n})" for t, n in types.most_common(2)]
+    commonest = [f"{relation_words(t)} ({n})" for t, n in types.most_common(2)]
     return (f"{entities}, most linked through {_listed(names)}; of the {total} relationships "
             f"inside, the commonest are {_listed(commonest)}")
-
-
-def _relation(type_: str) -> str:
-    return type_.lower().replace("_", " ")
 
 
 def _listed(words: list[str]) -> str:

@@ -8,10 +8,12 @@ left the server's origin.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
@@ -21,6 +23,8 @@ from tests.live import live_server as live_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+#: axe-core from npm (tools/axe; `make unit` installs it)
+AXE = Path(__file__).resolve().parent.parent / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @contextmanager
@@ -111,3 +115,31 @@ def host_page(body: str) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def axe_page(browser: Browser, width: int, height: int) -> Page:
+    """A page for accessibility scans. It bypasses the pages' Content-Security-Policy, which
+    rightly refuses every script but our own: axe-core has to run inside the page it checks.
+    Nothing else differs, and the page's own scripts run as they do for everyone."""
+    context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+    return context.new_page()
+
+
+def axe_violations(page: Page, impacts: Sequence[str] = ("serious", "critical"),
+                   exclude: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """axe-core's violations in the page as it is now, of the given impacts: each rule id, its
+    help text and the elements it failed on. `exclude` lists selectors axe leaves out; each
+    use must say why."""
+    if not AXE.is_file():
+        raise RuntimeError(f"{AXE} is missing: run `npm ci --prefix tools/axe` (make unit does)")
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async (exclude) => {
+            const context = exclude.length ? {include: [document], exclude: exclude.map(s => [s])}
+                                           : document;
+            const result = await axe.run(context, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200),
+                                          summary: n.failureSummary}))}));
+        }""", list(exclude))
+    return [v for v in found if v["impact"] in impacts]

@@ -51,7 +51,7 @@ from graph.results import Stats
 from graph.search import Hit, resolve_id
 from graph.store import GraphStore
 from schema.models import Node
-from schema.vocabulary import RELATIONS, NodeKind
+from schema.vocabulary import RELATIONS, NodeKind, relation_words
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
@@ -151,7 +151,7 @@ async def _view(request: Request, store: GraphStore, settings: Settings,
                   data_json=script_json(view.data), full_url=f"/viz{spec.path}",
                   embed_url=f"{base}/embed{spec.path}",
                   snippet=str(embed_snippet(base, spec.title, spec.path)),  # shown as text
-                  oembed_href=discovery_href(base, spec.path), relation_types=sorted(RELATIONS),
+                  oembed_href=discovery_href(base, spec.path), relation_types=_relation_choices(),
                   node_kinds=list(NodeKind))
 
 
@@ -229,6 +229,11 @@ def view_spec(store: GraphStore, settings: Settings, address: ViewAddress) -> Vi
     if address.view == "graph":
         return graph_spec(store, parse_kinds(q.getlist("kinds")))
     return relatives_spec(store)
+
+
+def _relation_choices() -> list[tuple[str, str]]:
+    """The relationship filter's options: each type by its words, in the order of the words."""
+    return sorted(((t, relation_words(t)) for t in RELATIONS), key=lambda c: (c[1], c[0]))
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from api.views.present import CitationView, Presenter
+from api.views.present import CitationView, Presenter, certainty_words, property_words, value_words
 from api.views.style import KIND_STYLES
 from graph import queries
-from graph.explain import phrase
+from graph.explain import phrase, words
 from graph.statements import disagreements, facts_of, stated_by
 from graph.store import GraphStore
 from schema.models import Edge, Node
@@ -51,19 +51,21 @@ class FactRow:
     disputed: bool
 
 
-def _label(field: str) -> str:
-    return field.removeprefix("properties.").replace("_", " ").capitalize()
+def _label(owner: str, field: str) -> str:
+    """A statement's field in words: "properties.org_type" reads "Type of organisation"."""
+    return property_words(owner, field.removeprefix("properties."))
 
 
-def _text(value: object) -> str:
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+def _owner(record: Node | Edge) -> str:
+    """What the vocabulary keys a record's property words by: its kind or its type."""
+    return record.kind.value if isinstance(record, Node) else record.type
 
 
 def fact_rows(store: GraphStore, record: Node | Edge) -> list[FactRow]:
     """Every value of the record with the titles of the sources that state it."""
     facts = facts_of(record)
     found = store.find_nodes({s for f in facts for v in f.values for s in v.stated_by})
-    return [FactRow(_label(f.field), _text(v.value),
+    return [FactRow(_label(_owner(record), f.field), value_words(v.value),
                     [found[s].name if s in found else s for s in v.stated_by], v.shown_first,
                     f.disagreement) for f in facts for v in f.values]
 
@@ -85,7 +87,8 @@ def _relations(store: GraphStore, presenter: Presenter, node: Node) -> tuple[lis
             facts=[f for f in record.facts if f[0] not in ("Relationship", "Date")],
             citations=record.citations,
             stated_by=list(dict.fromkeys(c.source for c in edge.citations)),
-            disputes=[(_label(field), [(_text(s.value), ", ".join(stated_by(s))) for s in found])
+            disputes=[(_label(edge.type, field),
+                        [(value_words(s.value), ", ".join(stated_by(s))) for s in found])
                       for field, found in disagreements(edge).items()]))
     rows.sort(key=lambda r: (r.label, r.date or "", r.subject.name, r.object.name))
     return rows, max(0, store.degree(node.id) - len(edges))
@@ -119,7 +122,7 @@ def _history(presenter: Presenter, node: Node) -> list[HistoryRow]:
     presenter.load_sources(c for step in node.history for c in step.citations)
     return [HistoryRow(
         when=step.date or (f"as of {step.as_of}" if step.as_of else "undated"),
-        label="Status" if step.field == "status" else "Role", value=step.value.replace("_", " "),
+        label="Status" if step.field == "status" else "Role", value=words(step.value),
         citations=[presenter.citation(c) for c in step.citations]) for step in node.history]
 
 
@@ -134,7 +137,7 @@ def entity_page_context(store: GraphStore, entity_id: str) -> dict[str, Any]:
          "other": _party(store.get_node(t.other.id), entity_id) if t.other else None,
          "direction": t.direction,
          "claim": None if t.certainty is Certainty.STATED else
-         f"{t.certainty.value}, according to {t.claimed_by or 'unknown'}",
+         certainty_words(t.certainty, t.claimed_by),
          "citations": [presenter.citation(c) for c in t.citations]}
         for t in entries
     ]

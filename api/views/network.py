@@ -9,13 +9,14 @@ edges). Node titles are plain strings, which vis-network 9 shows with
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import orjson
 from markupsafe import Markup
 from pyvis.network import Network
 
+from api.views.astext import TextView
 from api.views.layout import Positions
 from api.views.present import Presenter, Record
 from api.views.style import (
@@ -76,6 +77,8 @@ class NetworkView:
     has_restricted: bool
     has_measures: bool
     has_uncertain: bool
+    #: the same entities and relationships as tables, for the page's text alternative
+    text: TextView = field(default_factory=TextView)
 
 
 def _short(text: str) -> str:
@@ -133,12 +136,14 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
     generic: list[str] = []  # drawn collapsed at first (explore.js): their links reach everyone
     links = Counter(end for e in graph.edges for end in (e.source, e.target))
     excerpts: dict[str, str | None] = {}  # a citation's href -> the words it points at
+    text = TextView()
     for node in graph.nodes:
         x, y = positions.get(node.id, (0.0, 0.0))
         net.add_node(node.id, label=_short(node.name),
                      title=f"{node.name}\n{kind_label(node.kind)}", x=x, y=y, physics=False,
                      **_node_style(node, centre == node.id))
         details[f"n:{node.id}"] = _record(presenter.node(node))
+        text.add_entity(node)
         if is_generic(node) and node.id != centre and links[node.id] > GENERIC_FOLD:
             generic.append(node.id)
         _excerpts(presenter, node.citations, excerpts)
@@ -153,7 +158,9 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
                      arrows="to" if edge.directed else "",
                      color={"color": edge_colour(edge.type), "highlight": edge_colour(edge.type)},
                      dashes=edge_dashed(edge.certainty), **curve)
-        details[f"e:{eid}"] = _record(presenter.edge(edge, source, target))
+        record = presenter.edge(edge, source, target)
+        details[f"e:{eid}"] = _record(record)
+        text.add_relation(edge, source, target, record.citations)
         _excerpts(presenter, edge.citations, excerpts)
     big = len(graph.edges) > BIG_VIEW
     options = _merge(orjson.loads(net.options.to_json()), _OPTIONS)
@@ -176,6 +183,7 @@ def build_network(graph: ViewGraph, positions: Positions, presenter: Presenter,
         has_restricted=any(n.restricted for n in graph.nodes),
         has_measures=any(is_measure(e.type) for e in graph.edges),
         has_uncertain=any(edge_dashed(e.certainty) for e in graph.edges),
+        text=text.sorted(),
     )
 
 

@@ -17,7 +17,14 @@ from api.views.style import kind_label, relation_label
 from graph.explain import phrase, words
 from graph.store import GraphStore
 from schema.models import Citation, Edge, Node
-from schema.vocabulary import KIND_PROPERTIES, RELATIONS, Certainty, NodeKind
+from schema.vocabulary import (
+    KIND_PROPERTIES,
+    RELATIONS,
+    Certainty,
+    NodeKind,
+    Prop,
+    date_words,
+)
 
 if TYPE_CHECKING:
     from api.views.reader import Readings
@@ -62,7 +69,8 @@ def _parts(value: list[dict[str, object]]) -> str:
                      for p in value)
 
 
-def _value(value: object) -> str:
+def value_words(value: object) -> str:
+    """A stored value as a reader reads it: sub-counts, yes/no, codes and durations in words."""
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         return _parts(value)
     if isinstance(value, bool):
@@ -72,6 +80,38 @@ def _value(value: object) -> str:
     if isinstance(value, dict):
         return f"{len(value)} entries"
     return words(value)  # codes and durations in words: "pre trial detention", "7 years"
+
+
+#: names of properties that read badly spelt from their keys ("Org type")
+_PROPERTY_WORDS = {"org_type": "type of organisation", "agency_type": "type of agency",
+                   "case_type": "type of case", "event_type": "type of event",
+                   "list_type": "type of list", "triggered_by": "triggered by"}
+
+
+def _declared(owner: str, key: str) -> Prop | None:
+    """The property `key` as a node kind or a relationship type (`owner`) declares it."""
+    if owner in RELATIONS:
+        return RELATIONS[owner].properties.get(key)
+    kinds = {kind.value: kind for kind in NodeKind}
+    return KIND_PROPERTIES[kinds[owner]].get(key) if owner in kinds else None
+
+
+def property_words(owner: str, key: str) -> str:
+    """A property of a node kind or relationship type (`owner`) named for a label: a date says
+    what it dates (`date_words`: a source's "date" is when it was "Published"), other keys
+    are spelt out in words."""
+    spec = _declared(owner, key)
+    if spec is not None and spec.type == "date":
+        return date_words(owner, key).capitalize()
+    return (_PROPERTY_WORDS.get(key) or key.replace("_", " ")).capitalize()
+
+
+def certainty_words(certainty: Certainty, claimed_by: str | None) -> str:
+    """How a source holds a fact, with who claims it when it is a claim: "alleged, according
+    to the prosecution"; a fact the source states itself is "stated by the source"."""
+    if certainty is Certainty.STATED:
+        return "stated by the source"
+    return f"{certainty.value}, according to {claimed_by or 'unknown'}"
 
 
 class Presenter:
@@ -124,16 +164,16 @@ class Presenter:
         if node.description:
             facts.append(("Description", node.description))
         if node.roles:
-            facts.append(("Roles", _value(node.roles)))
+            facts.append(("Roles", value_words(node.roles)))
         if node.status:
-            facts.append(("Status", _value(node.status)))
+            facts.append(("Status", value_words(node.status)))
         if node.group and node.count is not None:
             facts.append(("Number", f"{node.count_qualifier or ''} {node.count}".strip()))
         spec = KIND_PROPERTIES[node.kind]
         for key, value in node.properties.items():
             if (node.kind, key) not in _NOT_SHOWN:
-                facts.append((key.replace("_", " ").capitalize(),
-                              self._named(value) if spec[key].type == "ref" else _value(value)))
+                facts.append((property_words(node.kind.value, key),
+                              self._named(value) if spec[key].type == "ref" else value_words(value)))
         return Record(
             heading=node.name[:1].upper() + node.name[1:], kind=kind_label(node.kind),
             facts=facts, citations=[self.citation(c) for c in node.citations],
@@ -147,12 +187,11 @@ class Presenter:
         if edge.date:
             facts.append(("Date", f"{edge.date} to {edge.end}" if edge.end else edge.date))
         if edge.certainty is not Certainty.STATED:
-            who = edge.claimed_by or "unknown"
-            facts.append(("Certainty", f"{edge.certainty.value}, according to {who}"))
+            facts.append(("Certainty", certainty_words(edge.certainty, edge.claimed_by)))
         spec = RELATIONS[edge.type].properties
         for key, value in edge.properties.items():
-            facts.append((key.replace("_", " ").capitalize(),
-                          self._named(value) if spec[key].type == "ref" else _value(value)))
+            facts.append((property_words(edge.type, key),
+                          self._named(value) if spec[key].type == "ref" else value_words(value)))
         return Record(heading=heading, kind="Relationship", facts=facts,
                       restricted=source.restricted or target.restricted,
                       citations=[self.citation(c) for c in edge.citations])

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 from api.views.present import Presenter
 from api.views.relatives import TargetingRow, targeting_rows
+from api.views.style import KIND_STYLES
 from api.views.subgraphs import (
     ViewGraph,
     case_view,
@@ -22,8 +23,9 @@ from api.views.subgraphs import (
 )
 from config import Settings
 from graph import queries
+from graph.explain import words
 from graph.store import GraphStore
-from schema.vocabulary import RELATIONS, NodeKind
+from schema.vocabulary import RELATIONS, NodeKind, relation_words
 
 
 @dataclass
@@ -77,7 +79,7 @@ def entity_spec(store: GraphStore, settings: Settings, entity_id: str,
                         expand_generic=expand_generic)
     name = store.get_node(entity_id).name
     hops = "one step" if depth == 1 else f"{depth} steps"
-    filtered = f", through {', '.join(t.lower().replace('_', ' ') for t in types)} only" if types else ""
+    filtered = f", through {', '.join(relation_words(t) for t in types)} only" if types else ""
     return ViewSpec(
         title=f"Network around {name}", centre=entity_id, controls="entity",
         intro=f"Everyone and everything within {hops} of {name}{filtered}.",
@@ -136,7 +138,7 @@ def case_spec(store: GraphStore, case_id: str) -> ViewSpec:
 
 
 def graph_spec(store: GraphStore, kinds: list[NodeKind]) -> ViewSpec:
-    chosen = ", ".join(k.value for k in kinds) if kinds else ""
+    chosen = words([KIND_STYLES[k].label.lower() for k in kinds])  # "people and cases"
     return ViewSpec(
         title="The whole graph" if not kinds else f"The graph: {chosen}",
         intro="Every entity of the chosen kinds and the relationships between them.",

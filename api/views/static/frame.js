@@ -10,7 +10,7 @@
   var main = document.getElementById("main");
   var area = main ? main.querySelector(".view-layout") : null;
   if (!area) { return; }
-  var lastWidth = null;
+  var lastHeight = null;
 
   function outerHeight(el) {
     var style = window.getComputedStyle(el);
@@ -45,16 +45,22 @@
     }
   });
 
+  /* Posted again whenever the wanted height changes: a new width, or a part around the
+   * network opening or closing (the text tables, the relatives table). */
   function onResize() {
-    var width = document.documentElement.clientWidth;
-    if (width !== lastWidth) {
-      lastWidth = width;
+    var height = wantedHeight();
+    if (height !== lastHeight) {
+      lastHeight = height;
       post();
     }
   }
 
   if (typeof ResizeObserver === "function") {
-    new ResizeObserver(onResize).observe(document.documentElement);
+    var watch = new ResizeObserver(onResize);
+    watch.observe(document.documentElement);
+    Array.prototype.forEach.call(main.children, function (child) {
+      if (child !== area) { watch.observe(child); }
+    });
   } else {
     window.addEventListener("resize", onResize);
   }
