@@ -261,24 +261,20 @@ def test_a_trigger_and_subcounts_read_as_words_on_pages(kz_client: TestClient) -
     assert "10 went to trial" in cases and "&#39;count&#39;" not in cases
 
 
-def _view_data(client: TestClient, path: str) -> dict[str, object]:
+def _drawn(client: TestClient, path: str) -> dict[str, object]:
     page = client.get(path)
     assert page.status_code == 200, path
-    found = re.search(r'<script type="application/json" id="view-data">(.*?)</script>', page.text,
-                      re.S)
-    assert found is not None
-    data: dict[str, object] = json.loads(found.group(1))
-    return data
+    return _view_data(page.text)
 
 
 def test_generic_actors_with_many_links_start_collapsed_and_few_links_stay_drawn(
         client: TestClient) -> None:
     """The authorities reach nearly everyone two steps from a critic: folded. In the relatives
     view their few links are the measures taken against the relatives: drawn."""
-    crowded = _view_data(client, "/viz/entity/bota-jardemalie?depth=2&expand_generic=true")
+    crowded = _drawn(client, "/viz/entity/bota-jardemalie?depth=2&expand_generic=true")
     assert "kz-authorities" in crowded["generic"]  # type: ignore[operator]
-    relatives = _view_data(client, "/viz/relatives")
+    relatives = _drawn(client, "/viz/relatives")
     drawn = {n["id"] for n in relatives["nodes"]}  # type: ignore[attr-defined]
     assert "kz-authorities" in drawn and relatives["generic"] == []
-    centred = _view_data(client, "/viz/entity/kz-authorities")
+    centred = _drawn(client, "/viz/entity/kz-authorities")
     assert centred["generic"] == [], "the centre of a view is never folded away"
