@@ -1,8 +1,8 @@
 """Audit the project's dependencies against what the package registries publish.
 
 Run it with the project's virtual environment (`make audit`). It checks every Python
-distribution installed in that environment and every package in the npm lock file of
-tools/cypher-lint, and exits non-zero on a known problem that no exception covers.
+distribution installed in that environment and every package in the npm lock files of
+tools/cypher-lint and tools/axe, and exits non-zero on a known problem that no exception covers.
 
 Why not pip-audit and `npm audit` alone: here only the package registries are reachable.
 pip-audit asks PyPI's per-release JSON or OSV, and `npm audit` posts to the registry's
@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TextIO
@@ -55,6 +56,8 @@ from packaging.version import InvalidVersion, Version
 ROOT = Path(__file__).resolve().parent.parent
 EXCEPTIONS = ROOT / ".ci" / "audit-exceptions.toml"
 NPM_LOCK = ROOT / "tools" / "cypher-lint" / "package-lock.json"
+#: every npm lock the tests install from: the Cypher linter and axe-core
+NPM_LOCKS = (NPM_LOCK, ROOT / "tools" / "axe" / "package-lock.json")
 PYPI = "https://pypi.org/pypi"
 NPM_REGISTRY = "https://registry.npmjs.org"
 SKIP_VAR = "REPGRAPH_AUDIT_SKIP"
@@ -765,7 +768,9 @@ def skip_reason(environ: Mapping[str, str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--lock", type=Path, default=NPM_LOCK, help="npm lock file (default: %(default)s)")
+    parser.add_argument("--lock", type=Path, action="append", dest="locks",
+                        help="an npm lock file; repeat for several (default: "
+                             f"{', '.join(_shown(p) for p in NPM_LOCKS)})")
     parser.add_argument("--exceptions", type=Path, default=EXCEPTIONS, help="default: %(default)s")
     args = parser.parse_args(argv)
     skipped = skip_reason(os.environ)
@@ -777,10 +782,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     python = ".".join(map(str, sys.version_info[:3]))
     registry = os.environ.get("NPM_CONFIG_REGISTRY") or NPM_REGISTRY
+    npm_sections: list[tuple[str, Callable[[], Section]]] = [
+        (f"npm ({_shown(lock)})", partial(audit_npm, lock, fetch_json, run_command,
+                                          registry=registry.rstrip("/")))
+        for lock in (args.locks or NPM_LOCKS)]
     return run_audit(
         sections=[
             ("PyPI", lambda: audit_python(installed_distributions(), fetch_json, python)),
-            ("npm", lambda: audit_npm(args.lock, fetch_json, run_command, registry=registry.rstrip("/"))),
+            *npm_sections,
         ],
         exemptions_path=args.exceptions,
         today=date.today(),
