@@ -136,6 +136,7 @@ READS = {
     "/embed/case/{case_id}": "/embed/case/case-zhylanbayev",
     "/viz/graph": "/viz/graph",
     "/embed/graph": "/embed/graph",
+    "/viz/expand/{entity_id}": "/viz/expand/bota-jardemalie",
     "/sources": "/sources",
     "/sources/{source_id}": "/sources/kz-upr48-2024",
     "/analysis": "/analysis",
