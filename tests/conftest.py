@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 
 from api.app import create_app
 from api.editors import key_hash
@@ -187,3 +188,12 @@ def command_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium (`tests.browser`), one per test module, for page tests."""
+    from tests.browser import chromium  # Playwright only where a browser test asks for it
+
+    with chromium() as (_, found):
+        yield found

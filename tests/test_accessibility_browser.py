@@ -21,7 +21,6 @@ from tests.browser import (
     LiveServer,
     axe_page,
     axe_violations,
-    chromium,
     click_node,
     live_server,
     wait_ready,
@@ -36,12 +35,6 @@ PAGES = ["/", "/entities/bota-jardemalie", "/sources/kz-upr48-2024", "/sources",
          "/viz/path?source=bota-jardemalie&target=mukhtar-ablyazov&mode=all",
          "/viz/relatives", "/viz/graph", "/embed/relatives",
          "/embed/path?source=bota-jardemalie&target=mukhtar-ablyazov"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser
 
 from graph.memory import MemoryStore
 from loaders import native
-from tests.browser import LiveServer, chromium, live_server, recorded_page
+from tests.browser import LiveServer, live_server, recorded_page
 from tests.conftest import DATASET, EDITOR_KEY, PLANTED, app_settings
 
 pytestmark = pytest.mark.browser
@@ -27,12 +27,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(store, app_settings(folder / "app")) as live:
         yield live
     store.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900},

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Frame, Page
 
 from config import Settings
 from graph.store import GraphStore
-from tests.browser import LiveServer, Recorded, chromium, host_page, live_server, recorded_page
+from tests.browser import LiveServer, Recorded, host_page, live_server, recorded_page
 from tests.live import free_port
 
 pytestmark = pytest.mark.browser
@@ -43,12 +43,6 @@ MEASURE = """() => {
           header: box(".embed-header"), legend: box(".embed-footer .legend"),
           credit: box(".embed-footer p"), network: box("#network")};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from graph import queries
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
-from tests.browser import LiveServer, Recorded, chromium, live_server, recorded_page, wait_ready
+from tests.browser import LiveServer, Recorded, live_server, recorded_page, wait_ready
 from tests.conftest import DATASET, PLANTED
 
 pytestmark = pytest.mark.browser
@@ -26,12 +26,6 @@ pytestmark = pytest.mark.browser
 PERSON = "bota-jardemalie"
 GENERIC = "kz-authorities"
 SVG_NS = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.fixture(scope="module")

@@ -13,17 +13,11 @@ from playwright.sync_api import Browser, Page
 
 from config import Settings
 from graph.store import GraphStore
-from tests.browser import LiveServer, chromium, live_server, recorded_page, wait_ready
+from tests.browser import LiveServer, live_server, recorded_page, wait_ready
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(1280, 900), (390, 844)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from config import Settings
 from graph.memory import MemoryStore
 from graph.store import GraphStore
 from loaders import native
-from tests.browser import LiveServer, chromium, host_page, live_server
+from tests.browser import LiveServer, host_page, live_server
 from tests.conftest import DATASET
 
 pytestmark = pytest.mark.browser
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.browser
 PERSON = "bota-jardemalie"
 PHONE = {"width": 390, "height": 844}
 FILLER = "<p>" + "An article paragraph about the case. " * 40 + "</p>"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.fixture(scope="module")

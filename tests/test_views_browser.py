@@ -21,7 +21,6 @@ from schema.vocabulary import NodeKind
 from tests.browser import (
     LiveServer,
     Recorded,
-    chromium,
     click_node,
     host_page,
     live_server,
@@ -66,12 +65,6 @@ and **<b onmouseover=alert(6)>bold</b>** and [fine](https://ok.example/a"onmouse
 
 ¹ https://ok.example/"onmouseover="alert(9)
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as (_, found):
-        yield found
 
 
 @pytest.fixture(scope="module")
